@@ -1,0 +1,251 @@
+//! Who is calling: one SOSL request for candidates across Contact, Lead and Account,
+//! local verification of every candidate, ranking, and one query for the best match's
+//! open opportunities and cases.
+
+use serde_json::Value;
+
+use callside_salesforce::escape::{soql_string, sosl_phrase};
+use callside_salesforce::SalesforceClient;
+
+use crate::error::Result;
+use crate::model::{
+    CallerMatch, CaseSummary, LookupResult, LookupSource, OpportunitySummary, RecordType,
+};
+use crate::phone::PhoneNumber;
+use crate::store::{CachedRecord, Store};
+
+/// Phone-typed fields per object, as Salesforce defines them.
+pub fn phone_fields(record_type: RecordType) -> &'static [&'static str] {
+    match record_type {
+        RecordType::Contact => &[
+            "Phone",
+            "MobilePhone",
+            "HomePhone",
+            "OtherPhone",
+            "AssistantPhone",
+            "Fax",
+        ],
+        RecordType::Lead => &["Phone", "MobilePhone", "Fax"],
+        RecordType::Account => &["Phone", "Fax"],
+    }
+}
+
+/// The one SOSL search for every stored form of `number`.
+pub fn caller_search(number: &PhoneNumber) -> String {
+    let terms = number
+        .search_forms()
+        .iter()
+        .map(|form| sosl_phrase(form))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let fields = |record_type: RecordType, extra: &[&str]| {
+        let mut list = vec!["Id", "Name"];
+        list.extend_from_slice(extra);
+        list.extend_from_slice(phone_fields(record_type));
+        list.push("LastModifiedDate");
+        list.join(", ")
+    };
+    format!(
+        "FIND {{{terms}}} IN PHONE FIELDS RETURNING \
+         Contact({} LIMIT 25), \
+         Lead({} WHERE IsConverted = false LIMIT 25), \
+         Account({} LIMIT 25)",
+        fields(RecordType::Contact, &["Title", "AccountId", "Account.Name"]),
+        fields(RecordType::Lead, &["Title", "Company", "Status", "Rating"]),
+        fields(RecordType::Account, &[]),
+    )
+}
+
+/// The query for an account's open opportunities and open cases.
+pub fn related_query(account_id: &str) -> String {
+    format!(
+        "SELECT Id, \
+         (SELECT Id, Name, StageName, Amount, CloseDate, Probability FROM Opportunities \
+          WHERE IsClosed = false ORDER BY CloseDate ASC LIMIT 20), \
+         (SELECT Id, CaseNumber, Subject, Status, Priority FROM Cases \
+          WHERE IsClosed = false ORDER BY CreatedDate DESC LIMIT 20) \
+         FROM Account WHERE Id = {}",
+        soql_string(account_id)
+    )
+}
+
+fn text(record: &Value, field: &str) -> Option<String> {
+    record
+        .get(field)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .filter(|s| !s.is_empty())
+}
+
+fn decimal(record: &Value, field: &str) -> Option<f64> {
+    record.get(field).and_then(Value::as_f64)
+}
+
+fn child_records<'a>(record: &'a Value, relationship: &str) -> &'a [Value] {
+    record
+        .get(relationship)
+        .and_then(|child| child.get("records"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+/// A verified candidate: the match, its raw fields and when it last changed.
+struct Candidate {
+    caller: CallerMatch,
+    fields: Value,
+    last_modified: String,
+}
+
+fn candidate(record: &Value, number: &PhoneNumber, region: &str) -> Option<Candidate> {
+    let record_type = RecordType::from_api_name(record.pointer("/attributes/type")?.as_str()?)?;
+    let phone = phone_fields(record_type)
+        .iter()
+        .filter_map(|field| text(record, field))
+        .find(|stored| number.matches_stored(stored, region))?;
+    let company = match record_type {
+        RecordType::Lead => text(record, "Company"),
+        RecordType::Contact => record.get("Account").and_then(|a| text(a, "Name")),
+        RecordType::Account => None,
+    };
+    let account_id = match record_type {
+        RecordType::Account => text(record, "Id"),
+        _ => text(record, "AccountId"),
+    };
+    Some(Candidate {
+        caller: CallerMatch {
+            record_type,
+            id: text(record, "Id")?,
+            name: text(record, "Name").unwrap_or_default(),
+            title: text(record, "Title"),
+            company,
+            account_id,
+            phone: Some(phone),
+            status: text(record, "Status"),
+            rating: text(record, "Rating"),
+            opportunities: Vec::new(),
+            cases: Vec::new(),
+        },
+        fields: record.clone(),
+        last_modified: text(record, "LastModifiedDate").unwrap_or_default(),
+    })
+}
+
+/// Keeps the candidates whose stored numbers really are `number`, best first: Contact
+/// before Lead before Account, then the most recently changed.
+fn verified_and_ranked(records: &[Value], number: &PhoneNumber, region: &str) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = records
+        .iter()
+        .filter_map(|record| candidate(record, number, region))
+        .collect();
+    candidates.sort_by(|a, b| {
+        a.caller
+            .record_type
+            .cmp(&b.caller.record_type)
+            .then_with(|| b.last_modified.cmp(&a.last_modified))
+    });
+    candidates
+}
+
+/// Looks `number` up in Salesforce and caches what it found.
+pub async fn lookup_live(
+    client: &SalesforceClient,
+    store: &Store,
+    number: &PhoneNumber,
+    region: &str,
+    now: &str,
+) -> Result<LookupResult> {
+    let records = client.search(&caller_search(number)).await?;
+    let candidates = verified_and_ranked(&records, number, region);
+    let mut matches: Vec<CallerMatch> = candidates.iter().map(|c| c.caller.clone()).collect();
+    if let Some(best) = matches.first_mut() {
+        if let (RecordType::Contact | RecordType::Account, Some(account_id)) =
+            (best.record_type, best.account_id.clone())
+        {
+            let related = client.query(&related_query(&account_id)).await?;
+            if let Some(account) = related.records.first() {
+                best.opportunities = child_records(account, "Opportunities")
+                    .iter()
+                    .filter_map(|o| {
+                        Some(OpportunitySummary {
+                            id: text(o, "Id")?,
+                            name: text(o, "Name").unwrap_or_default(),
+                            stage: text(o, "StageName").unwrap_or_default(),
+                            amount: decimal(o, "Amount"),
+                            close_date: text(o, "CloseDate"),
+                            probability: decimal(o, "Probability"),
+                        })
+                    })
+                    .collect();
+                best.cases = child_records(account, "Cases")
+                    .iter()
+                    .filter_map(|c| {
+                        Some(CaseSummary {
+                            id: text(c, "Id")?,
+                            case_number: text(c, "CaseNumber").unwrap_or_default(),
+                            subject: text(c, "Subject"),
+                            status: text(c, "Status"),
+                            priority: text(c, "Priority"),
+                        })
+                    })
+                    .collect();
+            }
+        }
+    }
+    let result = LookupResult {
+        number: number.e164.clone(),
+        source: LookupSource::Salesforce,
+        fetched_at: now.to_string(),
+        matches,
+    };
+    let cached: Vec<CachedRecord<'_>> = candidates
+        .iter()
+        .map(|c| CachedRecord {
+            id: &c.caller.id,
+            sobject: c.caller.record_type.api_name(),
+            name: &c.caller.name,
+            fields: &c.fields,
+            phones: vec![number.e164.clone()],
+        })
+        .collect();
+    store.save_lookup(&result, &cached)?;
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::normalize;
+    use serde_json::json;
+
+    #[test]
+    fn the_search_asks_for_every_stored_form_in_one_request() {
+        let sosl = caller_search(&normalize("+49 89 1234567", "US").unwrap());
+        assert!(
+            sosl.starts_with(r#"FIND {"891234567" OR "49891234567" OR "0891234567"} IN PHONE FIELDS RETURNING Contact("#),
+            "{sosl}"
+        );
+        assert!(sosl.contains("WHERE IsConverted = false"));
+    }
+
+    #[test]
+    fn a_hit_on_a_different_number_is_dropped_and_contacts_rank_first() {
+        let number = normalize("(720) 555-0100", "US").unwrap();
+        let records = vec![
+            json!({"attributes": {"type": "Lead"}, "Id": "00Q1", "Name": "Lead", "Phone": "720-555-0100", "LastModifiedDate": "2026-01-02"}),
+            json!({"attributes": {"type": "Account"}, "Id": "0011", "Name": "Decoy", "Phone": "+44 720 555 0100", "LastModifiedDate": "2026-01-03"}),
+            json!({"attributes": {"type": "Contact"}, "Id": "0031", "Name": "Old", "MobilePhone": "+1 720 555 0100", "LastModifiedDate": "2025-01-01"}),
+            json!({"attributes": {"type": "Contact"}, "Id": "0032", "Name": "New", "Phone": "7205550100", "LastModifiedDate": "2026-01-01", "Account": {"Name": "Summit"}, "AccountId": "0019"}),
+        ];
+        let ranked = verified_and_ranked(&records, &number, "US");
+        let ids: Vec<&str> = ranked.iter().map(|c| c.caller.id.as_str()).collect();
+        assert_eq!(ids, vec!["0032", "0031", "00Q1"]);
+        assert_eq!(ranked[0].caller.company.as_deref(), Some("Summit"));
+        assert_eq!(ranked[1].caller.phone.as_deref(), Some("+1 720 555 0100"));
+    }
+
+    #[test]
+    fn the_related_query_escapes_the_id() {
+        assert!(related_query("001' OR Name != '").contains(r"Id = '001\' OR Name != \''"));
+    }
+}

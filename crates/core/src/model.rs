@@ -1,0 +1,161 @@
+//! The data the user interfaces show. These types are serialized for the command line's
+//! `--json` output and for the desktop shell's IPC (with TypeScript declarations
+//! generated from them), so field names are part of a contract.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+/// Whether a user is signed in, and as whom.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SessionStatus {
+    pub signed_in: bool,
+    pub user_name: Option<String>,
+    pub username: Option<String>,
+    pub org_id: Option<String>,
+    pub instance_url: Option<String>,
+    pub login_url: String,
+    /// Where tokens are kept: the keychain's name, or why it is memory only.
+    pub keychain: String,
+}
+
+/// Where a lookup's answer came from.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub enum LookupSource {
+    Salesforce,
+    Cache,
+}
+
+/// The screen-pop data for one phone number.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LookupResult {
+    /// The number in E.164 form.
+    pub number: String,
+    pub source: LookupSource,
+    /// When the data was fetched from Salesforce (RFC 3339, UTC).
+    pub fetched_at: String,
+    /// Best match first; only the first carries its related records.
+    pub matches: Vec<CallerMatch>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub enum RecordType {
+    Contact,
+    Lead,
+    Account,
+}
+
+impl RecordType {
+    pub fn api_name(self) -> &'static str {
+        match self {
+            RecordType::Contact => "Contact",
+            RecordType::Lead => "Lead",
+            RecordType::Account => "Account",
+        }
+    }
+
+    pub fn from_api_name(name: &str) -> Option<RecordType> {
+        match name {
+            "Contact" => Some(RecordType::Contact),
+            "Lead" => Some(RecordType::Lead),
+            "Account" => Some(RecordType::Account),
+            _ => None,
+        }
+    }
+}
+
+/// A record whose phone number matched.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CallerMatch {
+    #[serde(rename = "type")]
+    pub record_type: RecordType,
+    pub id: String,
+    pub name: String,
+    pub title: Option<String>,
+    /// The lead's company, or the contact's account name.
+    pub company: Option<String>,
+    pub account_id: Option<String>,
+    /// The stored phone value that matched, as the org stored it.
+    pub phone: Option<String>,
+    pub status: Option<String>,
+    pub rating: Option<String>,
+    pub opportunities: Vec<OpportunitySummary>,
+    pub cases: Vec<CaseSummary>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct OpportunitySummary {
+    pub id: String,
+    pub name: String,
+    pub stage: String,
+    pub amount: Option<f64>,
+    pub close_date: Option<String>,
+    pub probability: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CaseSummary {
+    pub id: String,
+    pub case_number: String,
+    pub subject: Option<String>,
+    pub status: Option<String>,
+    pub priority: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub enum CallDirection {
+    Inbound,
+    Outbound,
+}
+
+/// What the rep asks for when logging a call.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LogCallRequest {
+    /// The Lead or Contact spoken to.
+    pub who_id: String,
+    /// The Account or Opportunity the call was about (not allowed with a Lead).
+    pub what_id: Option<String>,
+    pub duration_seconds: u32,
+    pub direction: CallDirection,
+    pub notes: String,
+    pub subject: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub enum ActionStatus {
+    /// Stored locally, not yet confirmed by Salesforce.
+    Pending,
+    Sent,
+    /// Refused by Salesforce; kept with its message.
+    Failed,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LogCallOutcome {
+    pub action_id: String,
+    pub status: ActionStatus,
+    pub task_id: Option<String>,
+    pub message: Option<String>,
+}

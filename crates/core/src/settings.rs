@@ -1,0 +1,247 @@
+//! Settings, from command-line flags, then the environment (`CALLSIDE_*`), then a TOML
+//! config file, then defaults.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::{Error, Result};
+
+pub const DEFAULT_LOGIN_URL: &str = "https://login.salesforce.com";
+/// The loopback port of the sign-in redirect; a connected app registers
+/// `http://localhost:7717/callback`.
+pub const DEFAULT_CALLBACK_PORT: u16 = 7717;
+pub const DEFAULT_REGION: &str = "US";
+
+/// One layer of settings; every field is optional and the first layer that has it wins.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    pub login_url: Option<String>,
+    pub client_id: Option<String>,
+    pub callback_port: Option<u16>,
+    pub data_dir: Option<PathBuf>,
+    /// The default region for numbers written without a country code (ISO 3166, "US").
+    pub region: Option<String>,
+}
+
+impl SettingsInput {
+    fn or(self, other: SettingsInput) -> SettingsInput {
+        SettingsInput {
+            login_url: self.login_url.or(other.login_url),
+            client_id: self.client_id.or(other.client_id),
+            callback_port: self.callback_port.or(other.callback_port),
+            data_dir: self.data_dir.or(other.data_dir),
+            region: self.region.or(other.region),
+        }
+    }
+
+    /// Reads `CALLSIDE_LOGIN_URL`, `CALLSIDE_CLIENT_ID`, `CALLSIDE_CALLBACK_PORT`,
+    /// `CALLSIDE_DATA_DIR` and `CALLSIDE_REGION` through `lookup`.
+    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<SettingsInput> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let callback_port = match get("CALLSIDE_CALLBACK_PORT") {
+            Some(text) => Some(parse_port(&text, "CALLSIDE_CALLBACK_PORT")?),
+            None => None,
+        };
+        Ok(SettingsInput {
+            login_url: get("CALLSIDE_LOGIN_URL"),
+            client_id: get("CALLSIDE_CLIENT_ID"),
+            callback_port,
+            data_dir: get("CALLSIDE_DATA_DIR").map(PathBuf::from),
+            region: get("CALLSIDE_REGION"),
+        })
+    }
+
+    /// Reads a TOML config file; a missing file is an empty layer.
+    pub fn from_file(path: &Path) -> Result<SettingsInput> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| {
+                Error::Config(format!("{}: {}", path.display(), e.to_string().trim()))
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                Ok(SettingsInput::default())
+            }
+            Err(error) => Err(Error::Config(format!("{}: {error}", path.display()))),
+        }
+    }
+}
+
+fn parse_port(text: &str, source: &str) -> Result<u16> {
+    match text.trim().parse::<u16>() {
+        Ok(port) if port > 0 => Ok(port),
+        _ => Err(Error::Config(format!(
+            "{source} must be a port number from 1 to 65535, not {text:?}"
+        ))),
+    }
+}
+
+/// Resolved settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub login_url: Url,
+    pub client_id: Option<String>,
+    pub callback_port: u16,
+    pub data_dir: PathBuf,
+    pub region: String,
+    pub sign_in_timeout: Duration,
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("com", "Callside", "Callside")
+}
+
+/// The config file: `CALLSIDE_CONFIG`, else `config.toml` in the platform's config
+/// directory (`~/.config/callside/config.toml` on Linux).
+pub fn config_file_path(lookup: &impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    lookup("CALLSIDE_CONFIG")
+        .map(PathBuf::from)
+        .or_else(|| project_dirs().map(|dirs| dirs.config_dir().join("config.toml")))
+}
+
+impl Settings {
+    /// Resolves flags over the process environment over the config file.
+    pub fn resolve(flags: SettingsInput) -> Result<Settings> {
+        Settings::resolve_with(flags, |name| std::env::var(name).ok())
+    }
+
+    pub fn resolve_with(
+        flags: SettingsInput,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings> {
+        let env = SettingsInput::from_env_with(&lookup)?;
+        let file = match config_file_path(&lookup) {
+            Some(path) => SettingsInput::from_file(&path)?,
+            None => SettingsInput::default(),
+        };
+        Settings::from_layers(flags.or(env).or(file))
+    }
+
+    pub fn from_layers(input: SettingsInput) -> Result<Settings> {
+        let login_text = input
+            .login_url
+            .unwrap_or_else(|| DEFAULT_LOGIN_URL.to_string());
+        let login_url = Url::parse(login_text.trim())
+            .ok()
+            .filter(|url| matches!(url.scheme(), "https" | "http") && url.host().is_some())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "The login URL {login_text:?} is not a web address such as https://login.salesforce.com"
+                ))
+            })?;
+        let data_dir = match input.data_dir {
+            Some(dir) => dir,
+            None => project_dirs()
+                .map(|dirs| dirs.data_dir().to_path_buf())
+                .ok_or_else(|| {
+                    Error::Config("No data directory could be found; set CALLSIDE_DATA_DIR.".into())
+                })?,
+        };
+        let region = input
+            .region
+            .unwrap_or_else(|| DEFAULT_REGION.to_string())
+            .trim()
+            .to_ascii_uppercase();
+        crate::phone::parse_region(&region)?;
+        Ok(Settings {
+            login_url,
+            client_id: input.client_id.map(|id| id.trim().to_string()),
+            callback_port: input.callback_port.unwrap_or(DEFAULT_CALLBACK_PORT),
+            data_dir,
+            region,
+            sign_in_timeout: Duration::from_secs(120),
+        })
+    }
+
+    /// The key under which this connection's session is kept in the token store.
+    pub fn session_key(&self) -> String {
+        format!(
+            "{}@{}",
+            self.client_id.as_deref().unwrap_or("-"),
+            self.login_url.as_str().trim_end_matches('/')
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn flags_win_over_environment_which_wins_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(
+            &file,
+            "login_url = \"https://file.example.com\"\nclient_id = \"from-file\"\ncallback_port = 9000\nregion = \"DE\"\n",
+        )
+        .unwrap();
+        let file_text = file.to_string_lossy().to_string();
+        let lookup = env(&[
+            ("CALLSIDE_CONFIG", &file_text),
+            ("CALLSIDE_CLIENT_ID", "from-env"),
+            ("CALLSIDE_CALLBACK_PORT", "9100"),
+            ("CALLSIDE_DATA_DIR", "/tmp/callside-test"),
+        ]);
+        let flags = SettingsInput {
+            callback_port: Some(9200),
+            ..Default::default()
+        };
+        let settings = Settings::resolve_with(flags, lookup).unwrap();
+        assert_eq!(settings.login_url.as_str(), "https://file.example.com/");
+        assert_eq!(settings.client_id.as_deref(), Some("from-env"));
+        assert_eq!(settings.callback_port, 9200);
+        assert_eq!(settings.region, "DE");
+        assert_eq!(settings.data_dir, PathBuf::from("/tmp/callside-test"));
+    }
+
+    #[test]
+    fn a_bad_port_in_the_environment_is_named() {
+        let error = Settings::resolve_with(
+            SettingsInput::default(),
+            env(&[
+                ("CALLSIDE_CALLBACK_PORT", "http"),
+                ("CALLSIDE_CONFIG", "/nonexistent/c.toml"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("CALLSIDE_CALLBACK_PORT"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_config_file_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "login_ur = \"https://x\"\n").unwrap();
+        let error = SettingsInput::from_file(&file).unwrap_err().to_string();
+        assert!(
+            error.contains("config.toml") && error.contains("login_ur"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_login_url_that_is_not_a_web_address_is_refused() {
+        let error = Settings::from_layers(SettingsInput {
+            login_url: Some("login.salesforce.com".into()),
+            data_dir: Some("/tmp".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(error.to_string().contains("not a web address"), "{error}");
+    }
+}

@@ -1,0 +1,385 @@
+//! The per-org SQLite database: the caller cache (derived; may be purged at any time)
+//! and the outbox (ground truth for the rep's actions until Salesforce confirms them).
+//!
+//! One file per org under `<data dir>/orgs/<org id>/callside.sqlite`, in WAL mode, with
+//! schema migrations from `rusqlite_migration`, readable by the user only.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite_migration::{Migrations, M};
+
+use crate::error::{Error, Result};
+use crate::model::{ActionStatus, LookupResult};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: cache of lookups and records, and the outbox.
+    "CREATE TABLE cached_record (
+         id TEXT PRIMARY KEY,
+         sobject TEXT NOT NULL,
+         name TEXT NOT NULL,
+         fields_json TEXT NOT NULL,
+         fetched_at TEXT NOT NULL
+     );
+     CREATE TABLE cached_record_phone (
+         e164 TEXT NOT NULL,
+         record_id TEXT NOT NULL REFERENCES cached_record(id) ON DELETE CASCADE,
+         PRIMARY KEY (e164, record_id)
+     );
+     CREATE TABLE cached_lookup (
+         e164 TEXT PRIMARY KEY,
+         result_json TEXT NOT NULL,
+         fetched_at TEXT NOT NULL
+     );
+     CREATE TABLE outbox (
+         id TEXT PRIMARY KEY,
+         kind TEXT NOT NULL,
+         payload_json TEXT NOT NULL,
+         status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+         attempts INTEGER NOT NULL DEFAULT 0,
+         result_id TEXT,
+         last_error TEXT,
+         created_at TEXT NOT NULL,
+         updated_at TEXT NOT NULL
+     );
+     CREATE INDEX outbox_status ON outbox(status, created_at);",
+];
+
+/// One queued action.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxItem {
+    pub id: String,
+    pub kind: String,
+    pub payload_json: String,
+    pub status: ActionStatus,
+    pub attempts: u32,
+    pub result_id: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// A record as cached, with the E.164 numbers it answers to.
+pub struct CachedRecord<'a> {
+    pub id: &'a str,
+    pub sobject: &'a str,
+    pub name: &'a str,
+    pub fields: &'a serde_json::Value,
+    pub phones: Vec<String>,
+}
+
+pub struct Store {
+    connection: Mutex<Connection>,
+    path: PathBuf,
+}
+
+/// The database path of one org.
+pub fn org_database_path(data_dir: &Path, org_id: &str) -> Result<PathBuf> {
+    if org_id.is_empty() || !org_id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::Storage(format!("unexpected org id {org_id:?}")));
+    }
+    Ok(data_dir.join("orgs").join(org_id).join("callside.sqlite"))
+}
+
+fn status_text(status: ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::Pending => "pending",
+        ActionStatus::Sent => "sent",
+        ActionStatus::Failed => "failed",
+    }
+}
+
+fn status_from_text(text: &str) -> ActionStatus {
+    match text {
+        "sent" => ActionStatus::Sent,
+        "failed" => ActionStatus::Failed,
+        _ => ActionStatus::Pending,
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database of one org.
+    pub fn open_for_org(data_dir: &Path, org_id: &str) -> Result<Store> {
+        Store::open(&org_database_path(data_dir, org_id)?)
+    }
+
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent() {
+            create_private_dir(parent)?;
+        }
+        let mut connection = Connection::open(path)?;
+        restrict_to_owner(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        // The outbox promises that a queued click survives a crash or power loss.
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+            .to_latest(&mut connection)?;
+        Ok(Store {
+            connection: Mutex::new(connection),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Stores a lookup's result and the records it showed, replacing older copies.
+    pub fn save_lookup(&self, result: &LookupResult, records: &[CachedRecord<'_>]) -> Result<()> {
+        let mut connection = self.connection.lock().unwrap();
+        let transaction = connection.transaction()?;
+        for record in records {
+            transaction.execute(
+                "INSERT INTO cached_record (id, sobject, name, fields_json, fetched_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(id) DO UPDATE SET sobject = excluded.sobject, name = excluded.name,
+                     fields_json = excluded.fields_json, fetched_at = excluded.fetched_at",
+                params![
+                    record.id,
+                    record.sobject,
+                    record.name,
+                    record.fields.to_string(),
+                    result.fetched_at
+                ],
+            )?;
+            transaction.execute(
+                "DELETE FROM cached_record_phone WHERE record_id = ?1",
+                params![record.id],
+            )?;
+            for e164 in &record.phones {
+                transaction.execute(
+                    "INSERT OR IGNORE INTO cached_record_phone (e164, record_id) VALUES (?1, ?2)",
+                    params![e164, record.id],
+                )?;
+            }
+        }
+        let json = serde_json::to_string(result).map_err(|e| Error::Storage(e.to_string()))?;
+        transaction.execute(
+            "INSERT INTO cached_lookup (e164, result_json, fetched_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(e164) DO UPDATE SET result_json = excluded.result_json,
+                 fetched_at = excluded.fetched_at",
+            params![result.number, json, result.fetched_at],
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// The last result fetched for a number, if any.
+    pub fn cached_lookup(&self, e164: &str) -> Result<Option<LookupResult>> {
+        let connection = self.connection.lock().unwrap();
+        let json: Option<String> = connection
+            .query_row(
+                "SELECT result_json FROM cached_lookup WHERE e164 = ?1",
+                params![e164],
+                |row| row.get(0),
+            )
+            .optional()?;
+        match json {
+            Some(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|e| Error::Storage(format!("a cached lookup is unreadable: {e}"))),
+            None => Ok(None),
+        }
+    }
+
+    /// How many records the cache holds.
+    pub fn cached_record_count(&self) -> Result<u64> {
+        let connection = self.connection.lock().unwrap();
+        Ok(connection.query_row("SELECT COUNT(*) FROM cached_record", [], |row| row.get(0))?)
+    }
+
+    /// Empties the cache (not the outbox).
+    pub fn purge_cache(&self) -> Result<()> {
+        let connection = self.connection.lock().unwrap();
+        connection.execute_batch(
+            "DELETE FROM cached_lookup; DELETE FROM cached_record_phone; DELETE FROM cached_record;",
+        )?;
+        Ok(())
+    }
+
+    /// Queues an action; it is durable when this returns.
+    pub fn enqueue(&self, id: &str, kind: &str, payload_json: &str, now: &str) -> Result<()> {
+        let connection = self.connection.lock().unwrap();
+        connection.execute(
+            "INSERT INTO outbox (id, kind, payload_json, status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'pending', ?4, ?4)",
+            params![id, kind, payload_json, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn outbox_item(&self, id: &str) -> Result<Option<OutboxItem>> {
+        let connection = self.connection.lock().unwrap();
+        Ok(connection
+            .query_row(
+                "SELECT id, kind, payload_json, status, attempts, result_id, last_error
+                 FROM outbox WHERE id = ?1",
+                params![id],
+                outbox_row,
+            )
+            .optional()?)
+    }
+
+    /// Pending actions, oldest first.
+    pub fn pending(&self) -> Result<Vec<OutboxItem>> {
+        let connection = self.connection.lock().unwrap();
+        let mut statement = connection.prepare(
+            "SELECT id, kind, payload_json, status, attempts, result_id, last_error
+             FROM outbox WHERE status = 'pending' ORDER BY created_at, rowid",
+        )?;
+        let items = statement
+            .query_map([], outbox_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(items)
+    }
+
+    /// Records that a send is about to start, so a crash mid-send is known afterwards.
+    pub fn mark_attempt(&self, id: &str, now: &str) -> Result<()> {
+        let connection = self.connection.lock().unwrap();
+        connection.execute(
+            "UPDATE outbox SET attempts = attempts + 1, updated_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn mark_outcome(
+        &self,
+        id: &str,
+        status: ActionStatus,
+        result_id: Option<&str>,
+        error: Option<&str>,
+        now: &str,
+    ) -> Result<()> {
+        let connection = self.connection.lock().unwrap();
+        connection.execute(
+            "UPDATE outbox SET status = ?2, result_id = COALESCE(?3, result_id), last_error = ?4,
+                 updated_at = ?5 WHERE id = ?1",
+            params![id, status_text(status), result_id, error, now],
+        )?;
+        Ok(())
+    }
+}
+
+fn outbox_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
+    let status: String = row.get(3)?;
+    Ok(OutboxItem {
+        id: row.get(0)?,
+        kind: row.get(1)?,
+        payload_json: row.get(2)?,
+        status: status_from_text(&status),
+        attempts: row.get(4)?,
+        result_id: row.get(5)?,
+        last_error: row.get(6)?,
+    })
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::Storage(format!("cannot protect {}: {e}", dir.display())))?;
+    }
+    Ok(())
+}
+
+fn restrict_to_owner(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::Storage(format!("cannot protect {}: {e}", path.display())))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LookupSource;
+
+    fn lookup(number: &str) -> LookupResult {
+        LookupResult {
+            number: number.into(),
+            source: LookupSource::Salesforce,
+            fetched_at: "2026-11-25T10:00:00Z".into(),
+            matches: vec![],
+        }
+    }
+
+    #[test]
+    fn migrations_run_and_the_file_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_for_org(dir.path(), "00D000000000001AAA").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(store.path())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "only the owner may read the cache");
+        }
+        drop(store);
+        // Reopening an existing database is a no-op migration.
+        Store::open_for_org(dir.path(), "00D000000000001AAA").unwrap();
+    }
+
+    #[test]
+    fn an_org_id_cannot_escape_the_data_directory() {
+        assert!(org_database_path(Path::new("/data"), "../etc").is_err());
+    }
+
+    #[test]
+    fn lookups_round_trip_and_purge_empties_the_cache_but_not_the_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let fields = serde_json::json!({"Name": "Dana"});
+        store
+            .save_lookup(
+                &lookup("+17205550100"),
+                &[CachedRecord {
+                    id: "003A",
+                    sobject: "Contact",
+                    name: "Dana",
+                    fields: &fields,
+                    phones: vec!["+17205550100".into()],
+                }],
+            )
+            .unwrap();
+        store
+            .enqueue("a1", "log_call", "{}", "2026-11-25T10:00:00Z")
+            .unwrap();
+        assert_eq!(
+            store.cached_lookup("+17205550100").unwrap(),
+            Some(lookup("+17205550100"))
+        );
+        assert_eq!(store.cached_record_count().unwrap(), 1);
+        store.purge_cache().unwrap();
+        assert_eq!(store.cached_lookup("+17205550100").unwrap(), None);
+        assert_eq!(store.cached_record_count().unwrap(), 0);
+        assert_eq!(store.pending().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn outbox_items_move_from_pending_to_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        store.enqueue("a1", "log_call", "{\"x\":1}", "t1").unwrap();
+        store.mark_attempt("a1", "t2").unwrap();
+        store
+            .mark_outcome("a1", ActionStatus::Sent, Some("00T1"), None, "t3")
+            .unwrap();
+        let item = store.outbox_item("a1").unwrap().unwrap();
+        assert_eq!(item.status, ActionStatus::Sent);
+        assert_eq!(item.attempts, 1);
+        assert_eq!(item.result_id.as_deref(), Some("00T1"));
+        assert!(store.pending().unwrap().is_empty());
+    }
+}

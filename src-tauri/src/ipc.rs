@@ -1,0 +1,77 @@
+//! The shapes that cross the IPC boundary besides the core's own model types.
+
+use callside_core::{Error, ErrorCode};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Every command fails with this: a code the UI branches on and a message for the rep.
+#[derive(Debug, Serialize, TS)]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<Error> for IpcError {
+    fn from(error: Error) -> Self {
+        IpcError {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use callside_core::*;
+    use ts_rs::TS;
+
+    use super::IpcError;
+
+    fn bindings_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings")
+    }
+
+    fn export_all(dir: &Path) {
+        SessionStatus::export_all_to(dir).unwrap();
+        LookupResult::export_all_to(dir).unwrap();
+        LogCallRequest::export_all_to(dir).unwrap();
+        LogCallOutcome::export_all_to(dir).unwrap();
+        IpcError::export_all_to(dir).unwrap();
+    }
+
+    /// The TypeScript types the UI imports are generated from the Rust types; this fails
+    /// when they drift. `UPDATE_BINDINGS=1 cargo test -p callside-app` rewrites them.
+    #[test]
+    fn typescript_bindings_match_the_rust_types() {
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            export_all(&bindings_dir());
+            return;
+        }
+        let generated = tempfile_dir();
+        export_all(&generated);
+        let mut names: Vec<_> = std::fs::read_dir(&generated)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert!(!names.is_empty());
+        for name in names {
+            let fresh = std::fs::read_to_string(generated.join(&name)).unwrap();
+            let committed = std::fs::read_to_string(bindings_dir().join(&name)).unwrap_or_default();
+            assert_eq!(
+                committed, fresh,
+                "ui/src/ipc/bindings/{} is out of date; run UPDATE_BINDINGS=1 cargo test -p callside-app",
+                name.to_string_lossy()
+            );
+        }
+        std::fs::remove_dir_all(generated).ok();
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("callside-bindings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
