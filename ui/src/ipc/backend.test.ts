@@ -1,0 +1,88 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const invoke = vi.hoisted(() => vi.fn());
+vi.mock("@tauri-apps/api/core", () => ({ invoke }));
+
+import { isAuthError, isIpcError, tauriBackend, toIpcError } from "./backend";
+import { lookupResult, sentOutcome, signedIn, signedOut } from "../test/fixtures";
+import type { LogCallRequest } from "./bindings/LogCallRequest";
+
+beforeEach(() => {
+  invoke.mockReset();
+});
+
+describe("tauriBackend", () => {
+  it("maps each method to its command and arguments", async () => {
+    invoke.mockResolvedValueOnce(signedIn);
+    await expect(tauriBackend.sessionStatus()).resolves.toEqual(signedIn);
+    expect(invoke).toHaveBeenLastCalledWith("session_status", undefined);
+
+    invoke.mockResolvedValueOnce(signedIn);
+    await expect(tauriBackend.signIn()).resolves.toEqual(signedIn);
+    expect(invoke).toHaveBeenLastCalledWith("sign_in", undefined);
+
+    invoke.mockResolvedValueOnce(signedOut);
+    await expect(tauriBackend.signOut()).resolves.toEqual(signedOut);
+    expect(invoke).toHaveBeenLastCalledWith("sign_out", undefined);
+
+    const result = lookupResult([]);
+    invoke.mockResolvedValueOnce(result);
+    await expect(tauriBackend.lookupCaller("+1 415 555 0100")).resolves.toEqual(result);
+    expect(invoke).toHaveBeenLastCalledWith("lookup_caller", { number: "+1 415 555 0100" });
+
+    const request: LogCallRequest = {
+      whoId: "003x",
+      whatId: "001x",
+      durationSeconds: 42,
+      direction: "inbound",
+      notes: "hi",
+      subject: null,
+    };
+    invoke.mockResolvedValueOnce(sentOutcome);
+    await expect(tauriBackend.logCall(request)).resolves.toEqual(sentOutcome);
+    expect(invoke).toHaveBeenLastCalledWith("log_call", { request });
+  });
+
+  it("re-reads the status when sign_in/sign_out return nothing", async () => {
+    invoke.mockResolvedValueOnce(null).mockResolvedValueOnce(signedOut);
+    await expect(tauriBackend.signOut()).resolves.toEqual(signedOut);
+    expect(invoke.mock.calls.map((c) => c[0] as string)).toEqual(["sign_out", "session_status"]);
+  });
+
+  it("passes IpcError rejections through", async () => {
+    invoke.mockRejectedValueOnce({ code: "Offline", message: "No network" });
+    await expect(tauriBackend.lookupCaller("1")).rejects.toEqual({ code: "Offline", message: "No network" });
+  });
+
+  it("normalizes other rejections into Internal errors", async () => {
+    invoke.mockRejectedValueOnce("command lookup_caller not found");
+    await expect(tauriBackend.lookupCaller("1")).rejects.toEqual({
+      code: "Internal",
+      message: "command lookup_caller not found",
+    });
+  });
+});
+
+describe("toIpcError", () => {
+  it("keeps valid IpcErrors and drops extra fields", () => {
+    expect(toIpcError({ code: "SessionExpired", message: "Expired", extra: 1 })).toEqual({
+      code: "SessionExpired",
+      message: "Expired",
+    });
+  });
+
+  it("normalizes everything else", () => {
+    expect(toIpcError(new Error("boom"))).toEqual({ code: "Internal", message: "boom" });
+    expect(toIpcError(42)).toEqual({ code: "Internal", message: "42" });
+    expect(toIpcError(undefined)).toEqual({ code: "Internal", message: "undefined" });
+    expect(toIpcError({ code: "Weird", message: "x" })).toEqual({ code: "Internal", message: "[object Object]" });
+  });
+
+  it("classifies errors", () => {
+    expect(isIpcError({ code: "Offline", message: "" })).toBe(true);
+    expect(isIpcError({ code: "Offline" })).toBe(false);
+    expect(isAuthError({ code: "NotSignedIn", message: "" })).toBe(true);
+    expect(isAuthError({ code: "SessionExpired", message: "" })).toBe(true);
+    expect(isAuthError({ code: "Offline", message: "" })).toBe(false);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The one and only bridge to the Rust core. Every other module talks to a
+ * `Backend`, so tests can substitute a mock and nothing else imports Tauri.
+ */
+import { invoke } from "@tauri-apps/api/core";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { IpcError } from "./bindings/IpcError";
+import type { LogCallOutcome } from "./bindings/LogCallOutcome";
+import type { LogCallRequest } from "./bindings/LogCallRequest";
+import type { LookupResult } from "./bindings/LookupResult";
+import type { SessionStatus } from "./bindings/SessionStatus";
+
+export interface Backend {
+  /** Current Salesforce session, read from the keychain by the core. */
+  sessionStatus(): Promise<SessionStatus>;
+  /** Runs the browser OAuth flow; resolves with the new session status. */
+  signIn(): Promise<SessionStatus>;
+  /** Forgets the stored session; resolves with the new session status. */
+  signOut(): Promise<SessionStatus>;
+  /** Looks a phone number up (live, or from the core's cache). */
+  lookupCaller(number: string): Promise<LookupResult>;
+  /** Logs a call as a Salesforce Task (or queues it while offline). */
+  logCall(request: LogCallRequest): Promise<LogCallOutcome>;
+}
+
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  "NotSignedIn",
+  "SessionExpired",
+  "Offline",
+  "InvalidInput",
+  "Salesforce",
+  "Internal",
+]);
+
+export function isIpcError(value: unknown): value is IpcError {
+  if (typeof value !== "object" || value === null) return false;
+  const { code, message } = value as { code?: unknown; message?: unknown };
+  return typeof code === "string" && ERROR_CODES.has(code) && typeof message === "string";
+}
+
+/** Turns whatever a command rejected with into an `IpcError`. */
+export function toIpcError(error: unknown): IpcError {
+  if (isIpcError(error)) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { code: "Internal", message: error.message };
+  return { code: "Internal", message: String(error) };
+}
+
+/** True for errors that mean the user has to sign in (again). */
+export function isAuthError(error: IpcError): boolean {
+  return error.code === "NotSignedIn" || error.code === "SessionExpired";
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    // The contract with the UI is that backend calls reject with a plain
+    // IpcError object (that is what the Rust commands serialize).
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw toIpcError(error);
+  }
+}
+
+/** sign_in / sign_out may return the new status or nothing; re-read if not. */
+async function statusAfter(command: string): Promise<SessionStatus> {
+  const result = await call<SessionStatus | null | undefined>(command);
+  if (result && typeof result === "object" && "signedIn" in result) return result;
+  return call<SessionStatus>("session_status");
+}
+
+export const tauriBackend: Backend = {
+  sessionStatus: () => call<SessionStatus>("session_status"),
+  signIn: () => statusAfter("sign_in"),
+  signOut: () => statusAfter("sign_out"),
+  lookupCaller: (number) => call<LookupResult>("lookup_caller", { number }),
+  logCall: (request) => call<LogCallOutcome>("log_call", { request }),
+};

@@ -1,0 +1,175 @@
+/** Builds the static skeleton of the side panel and returns its parts. */
+import { clear, el } from "./dom";
+
+export interface Layout {
+  sessionStatus: HTMLElement;
+  signIn: HTMLButtonElement;
+  signOut: HTMLButtonElement;
+  errorBanner: HTMLElement;
+  errorTitle: HTMLElement;
+  errorMessage: HTMLElement;
+  errorDismiss: HTMLButtonElement;
+  lookupForm: HTMLFormElement;
+  numberInput: HTMLInputElement;
+  directionSelect: HTMLSelectElement;
+  lookupButton: HTMLButtonElement;
+  callerPanel: HTMLElement;
+  timer: HTMLElement;
+  timerToggle: HTMLButtonElement;
+  logForm: HTMLFormElement;
+  subjectInput: HTMLInputElement;
+  notesInput: HTMLTextAreaElement;
+  logButton: HTMLButtonElement;
+  logHint: HTMLElement;
+  logResult: HTMLElement;
+}
+
+function button(id: string, className: string, text: string, type: "button" | "submit" = "button"): HTMLButtonElement {
+  return el("button", { id, className, text, attrs: { type } });
+}
+
+export function buildLayout(root: HTMLElement): Layout {
+  const l: Layout = {
+    sessionStatus: el("p", { id: "session-status", className: "session-status", attrs: { role: "status" } }),
+    signIn: button("signin-button", "btn btn-primary btn-sm", "Sign in to Salesforce"),
+    signOut: button("signout-button", "btn btn-quiet btn-sm", "Sign out"),
+    errorBanner: el("div", { id: "error-banner", className: "banner banner-error", attrs: { role: "alert" } }),
+    errorTitle: el("strong", { id: "error-title", className: "banner-title" }),
+    errorMessage: el("span", { id: "error-message", className: "banner-message" }),
+    errorDismiss: el("button", {
+      id: "error-dismiss",
+      className: "icon-btn",
+      text: "×",
+      attrs: { type: "button", "aria-label": "Dismiss error", title: "Dismiss (Esc)" },
+    }),
+    lookupForm: el("form", {
+      id: "lookup-form",
+      className: "card lookup",
+      attrs: { "aria-label": "Find caller", autocomplete: "off" },
+    }),
+    numberInput: el("input", {
+      id: "number-input",
+      className: "input input-number",
+      attrs: {
+        type: "tel",
+        name: "number",
+        inputmode: "tel",
+        autocomplete: "off",
+        spellcheck: "false",
+        placeholder: "+1 415 555 0100",
+        autofocus: "",
+      },
+    }),
+    directionSelect: el(
+      "select",
+      { id: "direction-select", className: "input select", attrs: { name: "direction" } },
+      el("option", { text: "Inbound", attrs: { value: "inbound" } }),
+      el("option", { text: "Outbound", attrs: { value: "outbound" } }),
+    ),
+    lookupButton: button("lookup-button", "btn btn-primary", "Find caller", "submit"),
+    callerPanel: el("section", {
+      id: "caller-panel",
+      className: "card caller",
+      attrs: { "aria-label": "Caller", "aria-live": "polite" },
+    }),
+    timer: el("span", { id: "timer", className: "timer", text: "00:00", attrs: { role: "timer" } }),
+    timerToggle: button("timer-toggle", "btn btn-call", "Start call"),
+    logForm: el("form", { id: "log-call-form", className: "card log", attrs: { "aria-label": "Log call" } }),
+    subjectInput: el("input", {
+      id: "subject-input",
+      className: "input",
+      attrs: { type: "text", name: "subject", maxlength: "255", placeholder: "Inbound call", autocomplete: "off" },
+    }),
+    notesInput: el("textarea", {
+      id: "notes-input",
+      className: "input textarea",
+      attrs: { name: "notes", rows: "5", placeholder: "What was discussed, next steps…" },
+    }),
+    logButton: button("log-call-button", "btn btn-primary", "Log call", "submit"),
+    logHint: el("p", { id: "log-call-hint", className: "hint" }),
+    logResult: el("p", { id: "log-call-result", className: "result", attrs: { role: "status" } }),
+  };
+
+  const header = el(
+    "header",
+    { className: "app-header" },
+    el(
+      "div",
+      { className: "brand" },
+      el("span", { className: "brand-mark", attrs: { "aria-hidden": "true" } }),
+      el("h1", { className: "brand-name", text: "Callside" }),
+    ),
+    el("div", { className: "session-actions" }, l.signIn, l.signOut),
+    l.sessionStatus,
+  );
+
+  l.errorBanner.append(
+    el("span", { className: "banner-icon", text: "!", attrs: { "aria-hidden": "true" } }),
+    el("p", { className: "banner-text" }, l.errorTitle, " ", l.errorMessage),
+    l.errorDismiss,
+  );
+
+  l.lookupForm.append(
+    el(
+      "div",
+      { className: "field" },
+      el("label", { text: "Phone number", attrs: { for: "number-input" } }),
+      el("div", { className: "input-row" }, l.numberInput, l.lookupButton),
+    ),
+    el(
+      "div",
+      { className: "field field-inline" },
+      el("label", { text: "Direction", attrs: { for: "direction-select" } }),
+      l.directionSelect,
+    ),
+  );
+
+  const callBar = el(
+    "section",
+    { className: "card callbar", attrs: { "aria-label": "Call timer" } },
+    el(
+      "div",
+      { className: "timer-block" },
+      el("span", { className: "timer-dot", attrs: { "aria-hidden": "true" } }),
+      el("span", { className: "timer-label", text: "Call time" }),
+      l.timer,
+    ),
+    l.timerToggle,
+  );
+
+  l.logForm.append(
+    el(
+      "div",
+      { className: "field" },
+      el(
+        "label",
+        { attrs: { for: "subject-input" } },
+        "Subject ",
+        el("span", { className: "optional", text: "(optional)" }),
+      ),
+      l.subjectInput,
+    ),
+    el(
+      "div",
+      { className: "field" },
+      el("label", { text: "Notes", attrs: { for: "notes-input" } }),
+      l.notesInput,
+    ),
+    el(
+      "div",
+      { className: "form-footer" },
+      l.logHint,
+      el("span", { className: "kbd-hint", text: "Ctrl+Enter", attrs: { "aria-hidden": "true" } }),
+      l.logButton,
+    ),
+    l.logResult,
+  );
+  l.notesInput.setAttribute("aria-keyshortcuts", "Control+Enter");
+  l.logButton.setAttribute("aria-keyshortcuts", "Control+Enter");
+  l.logButton.setAttribute("aria-describedby", "log-call-hint");
+
+  const main = el("main", { className: "app-main" }, l.lookupForm, l.callerPanel, callBar, l.logForm);
+  clear(root);
+  root.append(header, l.errorBanner, main);
+  return l;
+}
