@@ -222,7 +222,7 @@ mod tests {
     fn the_search_asks_for_every_stored_form_in_one_request() {
         let sosl = caller_search(&normalize("+49 89 1234567", "US").unwrap());
         assert!(
-            sosl.starts_with(r#"FIND {"891234567" OR "49891234567" OR "0891234567"} IN PHONE FIELDS RETURNING Contact("#),
+            sosl.starts_with(r#"FIND {"891234567" OR "49891234567" OR "0891234567" OR "0049891234567"} IN PHONE FIELDS RETURNING Contact("#),
             "{sosl}"
         );
         assert!(sosl.contains("WHERE IsConverted = false"));

@@ -124,14 +124,22 @@ fn clean(input: &str) -> String {
 
 impl PhoneNumber {
     /// The digit strings an org may have stored this number as, most likely first:
-    /// national, international, and national with the trunk prefix. Salesforce's phone
-    /// search compares digits, and it does not equate national and international forms.
+    /// national, international, national with the trunk prefix, and (outside North
+    /// America) international with the `00` prefix. Salesforce's phone search compares
+    /// digits, and it does not equate national and international forms.
     pub fn search_forms(&self) -> Vec<String> {
         let mut forms = Vec::new();
+        let international = format!("{}{}", self.country_code, self.national);
+        let with_zero_zero = if self.country_code == 1 {
+            String::new()
+        } else {
+            format!("00{international}")
+        };
         for form in [
             self.national.clone(),
-            format!("{}{}", self.country_code, self.national),
+            international,
             self.national_dialled.clone(),
+            with_zero_zero,
         ] {
             if !form.is_empty() && !forms.contains(&form) {
                 forms.push(form);
@@ -200,7 +208,7 @@ mod tests {
         let german = normalize("+49 89 1234567", "US").unwrap();
         assert_eq!(
             german.search_forms(),
-            vec!["891234567", "49891234567", "0891234567"]
+            vec!["891234567", "49891234567", "0891234567", "0049891234567"]
         );
         let american = normalize("(720) 555-0100", "US").unwrap();
         assert_eq!(american.search_forms(), vec!["7205550100", "17205550100"]);

@@ -1,0 +1,398 @@
+//! The core against the demo org over real HTTP, with real SQLite files.
+
+use std::sync::Arc;
+
+use callside_core::calls;
+use callside_core::salesforce::{MemoryStore, TokenStore};
+use callside_core::store::Store;
+use callside_core::{
+    ActionStatus, CallDirection, Callside, LogCallRequest, LookupSource, RecordType, Settings,
+    SettingsInput,
+};
+use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
+use serde_json::Value;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn curl(url: String) -> callside_core::salesforce::Result<()> {
+    let status = std::process::Command::new("curl")
+        .args(["--silent", "--location", "--max-time", "20", "--output", "/dev/null", &url])
+        .status()
+        .expect("curl runs");
+    assert!(status.success(), "the browser stand-in failed: {status}");
+    Ok(())
+}
+
+struct Harness {
+    org: FakeOrg,
+    callside: Callside,
+    tokens: Arc<MemoryStore>,
+    data_dir: tempfile::TempDir,
+}
+
+fn settings(org: &FakeOrg, data_dir: &std::path::Path, region: &str) -> Settings {
+    Settings::from_layers(SettingsInput {
+        login_url: Some(org.base_url()),
+        client_id: Some(DEMO_CLIENT_ID.into()),
+        callback_port: Some(free_port()),
+        data_dir: Some(data_dir.to_path_buf()),
+        region: Some(region.into()),
+    })
+    .unwrap()
+}
+
+async fn signed_in(region: &str) -> Harness {
+    let org = FakeOrg::start(0).await.unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let tokens = Arc::new(MemoryStore::default());
+    let callside = Callside::open(
+        settings(&org, data_dir.path(), region),
+        tokens.clone(),
+        "memory only".into(),
+    )
+    .unwrap();
+    let status = callside.sign_in_with(curl).await.unwrap();
+    assert!(status.signed_in);
+    Harness {
+        org,
+        callside,
+        tokens,
+        data_dir,
+    }
+}
+
+/// Every way a rep or softphone may write a North American number.
+fn north_american_inputs(digits: &str) -> Vec<String> {
+    let (area, exchange, line) = (&digits[0..3], &digits[3..6], &digits[6..10]);
+    vec![
+        format!("({area}) {exchange}-{line}"),
+        format!("+1 {area} {exchange} {line}"),
+        format!("{area}.{exchange}.{line}"),
+        format!("{area}-{exchange}-{line}"),
+        digits.to_string(),
+        format!("+1{digits}"),
+        format!("1-{area}-{exchange}-{line}"),
+        format!("001 {area} {exchange} {line}"),
+        format!("tel:+1-{area}-{exchange}-{line}"),
+        format!("{area} {exchange} {line} ext. 12"),
+    ]
+}
+
+#[tokio::test]
+async fn every_stored_format_is_found_from_every_input_format() {
+    let harness = signed_in("US").await;
+    // (stored value in the org, its digits, the record it belongs to)
+    let north_american = [
+        ("(720) 555-0100", "7205550100", "Summit Outdoor Supply"),
+        ("+1 720 555 0111", "7205550111", "Dana Whitfield"),
+        ("720.555.0122", "7205550122", "Dana Whitfield"),
+        ("720-555-0133", "7205550133", "Priya Raman"),
+        ("+17205550144", "7205550144", "Siobhan O'Connor"),
+    ];
+    let mut checked = 0;
+    for (stored, digits, expected) in north_american {
+        for input in north_american_inputs(digits) {
+            let result = harness.callside.lookup(&input).await.unwrap();
+            assert_eq!(result.number, format!("+1{digits}"), "input {input:?}");
+            let names: Vec<&str> = result.matches.iter().map(|m| m.name.as_str()).collect();
+            assert_eq!(
+                names.first().copied(),
+                Some(expected),
+                "{input:?} should find {expected} (stored as {stored:?}); found {names:?}"
+            );
+            checked += 1;
+        }
+    }
+    // German numbers stored internationally, nationally and with 00.
+    let german = [
+        ("+49 89 1234567", "Bergmann Maschinenbau GmbH", ["+49 89 1234567", "0049 89 1234567", "+49 (0)89 1234567", "+49891234567"]),
+        ("089 7654321", "Jürgen Müller", ["+49 89 7654321", "0049 89 7654321", "+49 (0)89 7654321", "+49897654321"]),
+        ("0049 30 12345678", "Wei Zhang", ["+49 30 12345678", "0049 30 12345678", "+49 (0)30 12345678", "+493012345678"]),
+    ];
+    for (stored, expected, inputs) in german {
+        for input in inputs {
+            let result = harness.callside.lookup(input).await.unwrap();
+            let names: Vec<&str> = result.matches.iter().map(|m| m.name.as_str()).collect();
+            assert!(
+                names.first().is_some_and(|n| n.contains(expected) || expected.contains(n)),
+                "{input:?} should find {expected} (stored as {stored:?}); found {names:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 62);
+}
+
+#[tokio::test]
+async fn national_german_input_is_read_in_the_configured_region() {
+    let harness = signed_in("DE").await;
+    let result = harness.callside.lookup("089 1234567").await.unwrap();
+    assert_eq!(result.number, "+49891234567");
+    assert_eq!(result.matches[0].name, "Bergmann Maschinenbau GmbH");
+    let result = harness.callside.lookup("089 7654321").await.unwrap();
+    assert_eq!(result.matches[0].name, "Jürgen Müller");
+}
+
+#[tokio::test]
+async fn the_best_match_comes_with_open_opportunities_and_cases() {
+    let harness = signed_in("US").await;
+    let result = harness.callside.lookup("(720) 555-0111").await.unwrap();
+    assert_eq!(result.source, LookupSource::Salesforce);
+    let dana = &result.matches[0];
+    assert_eq!(dana.record_type, RecordType::Contact);
+    assert_eq!(dana.company.as_deref(), Some("Summit Outdoor Supply"));
+    assert_eq!(dana.phone.as_deref(), Some("+1 720 555 0111"));
+    let mut opportunity_names: Vec<&str> = dana.opportunities.iter().map(|o| o.name.as_str()).collect();
+    opportunity_names.sort();
+    assert_eq!(opportunity_names, vec!["Summit - Spring Catalog", "Summit - Store Fixtures"], "open ones only");
+    let fixtures = dana.opportunities.iter().find(|o| o.name == "Summit - Store Fixtures").unwrap();
+    assert_eq!(fixtures.stage, "Negotiation/Review");
+    assert_eq!(fixtures.amount, Some(48500.0));
+    assert!(fixtures.close_date.is_some());
+    let subjects: Vec<_> = dana.cases.iter().map(|c| c.subject.clone().unwrap_or_default()).collect();
+    assert_eq!(subjects, vec!["Damaged shipment".to_string()], "open cases only");
+    assert!(!dana.cases[0].case_number.is_empty());
+}
+
+#[tokio::test]
+async fn one_screen_pop_costs_at_most_two_api_requests() {
+    let harness = signed_in("US").await;
+    let before = harness.org.api_request_count();
+    harness.callside.lookup("(720) 555-0111").await.unwrap();
+    assert_eq!(harness.org.api_request_count() - before, 2, "search + related query");
+    let before = harness.org.api_request_count();
+    harness.callside.lookup("720-555-0133").await.unwrap();
+    assert_eq!(harness.org.api_request_count() - before, 1, "a lead needs the search only");
+}
+
+#[tokio::test]
+async fn converted_leads_are_not_callers_and_unknown_numbers_say_so() {
+    let harness = signed_in("US").await;
+    let converted = harness.callside.lookup("(303) 555-0177").await.unwrap();
+    assert!(converted.matches.is_empty(), "Tom Becker's lead is converted: {:?}", converted.matches);
+    let unknown = harness.callside.lookup("+1 (212) 555-0199").await.unwrap();
+    assert!(unknown.matches.is_empty());
+    assert_eq!(unknown.number, "+12125550199");
+}
+
+#[tokio::test]
+async fn a_shared_number_lists_every_record_contact_first() {
+    let harness = signed_in("US").await;
+    let result = harness.callside.lookup("303 555 0188").await.unwrap();
+    let found: Vec<(RecordType, &str)> = result
+        .matches
+        .iter()
+        .map(|m| (m.record_type, m.name.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(RecordType::Contact, "Elena Rossi"), (RecordType::Lead, "Marco Rossi")]
+    );
+}
+
+#[tokio::test]
+async fn garbage_gets_a_clear_message_and_no_request() {
+    let harness = signed_in("US").await;
+    let before = harness.org.api_request_count();
+    for input in ["hello", "", "'; DELETE FROM Lead --", "} OR {*"] {
+        let error = harness.callside.lookup(input).await.unwrap_err();
+        assert!(error.to_string().contains("not a phone number"), "{input:?}: {error}");
+    }
+    assert_eq!(harness.org.api_request_count(), before, "no query for garbage");
+}
+
+#[tokio::test]
+async fn lookups_are_cached_and_answer_when_salesforce_is_unreachable() {
+    let harness = signed_in("US").await;
+    let live = harness.callside.lookup("(720) 555-0111").await.unwrap();
+
+    // The same org and user, but its instance unreachable.
+    let settings = harness.callside.settings().clone();
+    let mut session = harness.tokens.load(&settings.session_key()).unwrap().unwrap();
+    session.instance_url = format!("http://127.0.0.1:{}", free_port());
+    let offline_tokens = Arc::new(MemoryStore::default());
+    offline_tokens.save(&settings.session_key(), &session).unwrap();
+    let offline = Callside::open(settings, offline_tokens, "memory only".into()).unwrap();
+    let cached = offline.lookup("720.555.0111").await.unwrap();
+    assert_eq!(cached.source, LookupSource::Cache);
+    assert_eq!(cached.matches, live.matches);
+    assert_eq!(cached.fetched_at, live.fetched_at);
+
+    // A number never looked up cannot be answered offline.
+    let error = offline.lookup("(720) 555-0133").await.unwrap_err();
+    assert_eq!(error.code(), callside_core::ErrorCode::Offline);
+
+    let store = Store::open_for_org(harness.data_dir.path(), &session.org_id).unwrap();
+    assert!(store.cached_record_count().unwrap() >= 1);
+}
+
+#[tokio::test]
+async fn signing_out_purges_the_cache_and_forgets_the_session() {
+    let harness = signed_in("US").await;
+    harness.callside.lookup("(720) 555-0111").await.unwrap();
+    let org_id = harness.callside.status().await.org_id.unwrap();
+    let status = harness.callside.sign_out().await.unwrap();
+    assert!(!status.signed_in);
+    assert!(harness.tokens.load(&harness.callside.settings().session_key()).unwrap().is_none());
+    let store = Store::open_for_org(harness.data_dir.path(), &org_id).unwrap();
+    assert_eq!(store.cached_record_count().unwrap(), 0);
+    assert!(store.cached_lookup("+17205550111").unwrap().is_none());
+    let error = harness.callside.lookup("(720) 555-0111").await.unwrap_err();
+    assert_eq!(error.code(), callside_core::ErrorCode::NotSignedIn);
+}
+
+fn task_with(org: &FakeOrg, field: &str, value: &str) -> Vec<Value> {
+    org.records("Task")
+        .into_iter()
+        .filter(|t| t.get(field).and_then(Value::as_str) == Some(value))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_logged_call_becomes_a_completed_call_task() {
+    let harness = signed_in("US").await;
+    let dana = harness.callside.lookup("(720) 555-0111").await.unwrap().matches[0].clone();
+    let notes = "Wants 40 tents — \"rush\"; O'Brien's order {asap} 你好".to_string();
+    let outcome = harness
+        .callside
+        .log_call(&LogCallRequest {
+            who_id: dana.id.clone(),
+            what_id: dana.account_id.clone(),
+            duration_seconds: 125,
+            direction: CallDirection::Outbound,
+            notes: notes.clone(),
+            subject: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, ActionStatus::Sent, "{outcome:?}");
+    let task_id = outcome.task_id.unwrap();
+    let task = harness
+        .org
+        .records("Task")
+        .into_iter()
+        .find(|t| t["Id"] == task_id.as_str())
+        .expect("the Task is in the org");
+    assert_eq!(task["WhoId"], dana.id.as_str());
+    assert_eq!(task["WhatId"], dana.account_id.unwrap().as_str());
+    assert_eq!(task["TaskSubtype"], "Call");
+    assert_eq!(task["Type"], "Call");
+    assert_eq!(task["Status"], "Completed");
+    assert_eq!(task["CallType"], "Outbound");
+    assert_eq!(task["CallDurationInSeconds"], 125);
+    assert_eq!(task["Subject"], "Outbound call");
+    assert_eq!(task["Description"], notes.as_str(), "notes stored intact");
+}
+
+#[tokio::test]
+async fn a_call_log_for_a_lead_goes_without_a_what_id() {
+    let harness = signed_in("US").await;
+    let priya = harness.callside.lookup("720-555-0133").await.unwrap().matches[0].clone();
+    assert_eq!(priya.record_type, RecordType::Lead);
+    let outcome = harness
+        .callside
+        .log_call(&LogCallRequest {
+            who_id: priya.id.clone(),
+            what_id: None,
+            duration_seconds: 30,
+            direction: CallDirection::Inbound,
+            notes: String::new(),
+            subject: Some("Intro call".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, ActionStatus::Sent);
+    assert_eq!(task_with(&harness.org, "Subject", "Intro call").len(), 1);
+}
+
+#[tokio::test]
+async fn a_call_log_is_stored_before_it_is_sent_and_kept_when_offline() {
+    let harness = signed_in("US").await;
+    let dana = harness.callside.lookup("(720) 555-0111").await.unwrap().matches[0].clone();
+    let settings = harness.callside.settings().clone();
+    let live_session = harness.tokens.load(&settings.session_key()).unwrap().unwrap();
+    let mut session = live_session.clone();
+    session.instance_url = format!("http://127.0.0.1:{}", free_port());
+    let offline_tokens = Arc::new(MemoryStore::default());
+    offline_tokens.save(&settings.session_key(), &session).unwrap();
+    let offline = Callside::open(settings.clone(), offline_tokens, "memory only".into()).unwrap();
+    let request = LogCallRequest {
+        who_id: dana.id.clone(),
+        what_id: None,
+        duration_seconds: 60,
+        direction: CallDirection::Inbound,
+        notes: "logged while offline".into(),
+        subject: None,
+    };
+    let outcome = offline.log_call(&request).await.unwrap();
+    assert_eq!(outcome.status, ActionStatus::Pending, "{outcome:?}");
+    assert!(task_with(&harness.org, "Description", "logged while offline").is_empty());
+    drop(offline);
+
+    // Back online (a restart with the live session): the queued call is sent once.
+    let online_tokens = Arc::new(MemoryStore::default());
+    online_tokens.save(&settings.session_key(), &live_session).unwrap();
+    let online = Callside::open(settings, online_tokens, "memory only".into()).unwrap();
+    let sent = online.send_pending().await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].status, ActionStatus::Sent);
+    assert_eq!(sent[0].action_id, outcome.action_id);
+    assert_eq!(task_with(&harness.org, "Description", "logged while offline").len(), 1);
+    assert!(online.send_pending().await.unwrap().is_empty(), "nothing left to send");
+}
+
+#[tokio::test]
+async fn a_resend_after_a_lost_answer_does_not_create_a_second_task() {
+    let harness = signed_in("US").await;
+    let dana = harness.callside.lookup("(720) 555-0111").await.unwrap().matches[0].clone();
+    let org_id = harness.callside.status().await.org_id.unwrap();
+    let store = Store::open_for_org(harness.data_dir.path(), &org_id).unwrap();
+    let request = LogCallRequest {
+        who_id: dana.id,
+        what_id: None,
+        duration_seconds: 10,
+        direction: CallDirection::Inbound,
+        notes: "answer lost".into(),
+        subject: None,
+    };
+    let action_id = calls::enqueue(&store, &request, "2026-11-25", "2026-11-25T10:00:00Z").unwrap();
+    let first = harness.callside.send_pending().await.unwrap();
+    assert_eq!(first[0].status, ActionStatus::Sent);
+    // Salesforce saved the Task but the answer never arrived: the item is still pending.
+    store
+        .mark_outcome(&action_id, ActionStatus::Pending, None, Some("connection reset"), "t")
+        .unwrap();
+    let second = harness.callside.send_pending().await.unwrap();
+    assert_eq!(second[0].status, ActionStatus::Sent);
+    assert_eq!(second[0].task_id, first[0].task_id, "the existing Task was found by CallObject");
+    let tasks = task_with(&harness.org, "CallObject", &calls::call_object(&action_id));
+    assert_eq!(tasks.len(), 1, "exactly once");
+}
+
+#[tokio::test]
+async fn a_call_log_salesforce_refuses_is_kept_as_failed_with_its_message() {
+    let harness = signed_in("US").await;
+    let outcome = harness
+        .callside
+        .log_call(&LogCallRequest {
+            // Well-formed, but no such contact in the org.
+            who_id: "003000000000999AAA".into(),
+            what_id: None,
+            duration_seconds: 1,
+            direction: CallDirection::Inbound,
+            notes: String::new(),
+            subject: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, ActionStatus::Failed);
+    assert!(outcome.message.unwrap().contains("INVALID_CROSS_REFERENCE_KEY"));
+    let stored = harness.callside.action(&outcome.action_id).await.unwrap().unwrap();
+    assert_eq!(stored.status, ActionStatus::Failed, "kept, not dropped");
+}
