@@ -1,0 +1,220 @@
+//! The `callside` binary, as a script or a support engineer runs it: against the demo
+//! org over real HTTP, with tokens in the real OS keychain (the Secret Service).
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
+use serde_json::Value;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Cli {
+    org: FakeOrg,
+    data_dir: tempfile::TempDir,
+    callback_port: u16,
+}
+
+impl Cli {
+    async fn new() -> Cli {
+        Cli {
+            org: FakeOrg::start(0).await.unwrap(),
+            data_dir: tempfile::tempdir().unwrap(),
+            callback_port: free_port(),
+        }
+    }
+
+    /// Runs `callside ARGS` with settings from the environment, as documented.
+    async fn run(&self, args: &[&str]) -> Output {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_callside"));
+        command
+            .args(args)
+            .env("CALLSIDE_LOGIN_URL", self.org.base_url())
+            .env("CALLSIDE_CLIENT_ID", DEMO_CLIENT_ID)
+            .env("CALLSIDE_CALLBACK_PORT", self.callback_port.to_string())
+            .env("CALLSIDE_DATA_DIR", self.data_dir.path())
+            .env("CALLSIDE_CONFIG", self.data_dir.path().join("none.toml"))
+            .env("CALLSIDE_REGION", "US")
+            .env(
+                "BROWSER",
+                repo_root().join("tests/support/headless-browser"),
+            );
+        command.output().await.unwrap()
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_lookup_log_call_and_logout_from_the_command_line() {
+    let cli = Cli::new().await;
+
+    let login = cli.run(&["login"]).await;
+    assert!(login.status.success(), "login failed: {}", stderr(&login));
+    let printed = stdout(&login);
+    assert!(
+        printed.contains("Signed in as Riley Demo") && printed.contains(&cli.org.base_url()),
+        "{printed}"
+    );
+
+    // A new process: the session comes back from the keychain.
+    let lookup = cli.run(&["lookup", "720.555.0111", "--json"]).await;
+    assert!(
+        lookup.status.success(),
+        "lookup failed: {}",
+        stderr(&lookup)
+    );
+    let result: Value = serde_json::from_str(&stdout(&lookup)).unwrap();
+    assert_eq!(result["number"], "+17205550111");
+    assert_eq!(result["source"], "salesforce");
+    let dana = &result["matches"][0];
+    assert_eq!(dana["type"], "Contact");
+    assert_eq!(dana["name"], "Dana Whitfield");
+    assert!(dana["id"].as_str().unwrap().starts_with("003"));
+    assert_eq!(dana["opportunities"].as_array().unwrap().len(), 2);
+    assert_eq!(dana["cases"][0]["subject"], "Damaged shipment");
+
+    let human = cli.run(&["lookup", "(720) 555-0111"]).await;
+    assert!(
+        stdout(&human).contains("Dana Whitfield"),
+        "{}",
+        stdout(&human)
+    );
+
+    let who = dana["id"].as_str().unwrap();
+    let what = dana["accountId"].as_str().unwrap();
+    let log = cli
+        .run(&[
+            "log-call",
+            "--who",
+            who,
+            "--what",
+            what,
+            "--duration",
+            "42",
+            "--direction",
+            "outbound",
+            "--notes",
+            "Quote for 40 tents",
+        ])
+        .await;
+    assert!(log.status.success(), "log-call failed: {}", stderr(&log));
+    let task_id = stdout(&log).trim().to_string();
+    assert!(
+        task_id.starts_with("00T"),
+        "prints the Task id, got {task_id:?}"
+    );
+    let task = cli
+        .org
+        .records("Task")
+        .into_iter()
+        .find(|t| t["Id"] == task_id.as_str())
+        .expect("the Task is in the org");
+    assert_eq!(task["CallDurationInSeconds"], 42);
+    assert_eq!(task["CallType"], "Outbound");
+    assert_eq!(task["WhoId"], who);
+    assert_eq!(task["WhatId"], what);
+    assert_eq!(task["Description"], "Quote for 40 tents");
+
+    let logout = cli.run(&["logout"]).await;
+    assert!(logout.status.success(), "{}", stderr(&logout));
+    let after = cli.run(&["lookup", "720.555.0111"]).await;
+    assert!(!after.status.success());
+    assert!(
+        stderr(&after).contains("Not signed in"),
+        "{}",
+        stderr(&after)
+    );
+    assert!(
+        cli.org
+            .request_log()
+            .iter()
+            .any(|r| r.path == "/services/oauth2/revoke"),
+        "logout revokes the token"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_are_one_clear_line_and_a_non_zero_exit() {
+    let cli = Cli::new().await;
+    let not_signed_in = cli.run(&["lookup", "7205550111"]).await;
+    assert_eq!(not_signed_in.status.code(), Some(1));
+    let message = stderr(&not_signed_in);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.starts_with("callside: Not signed in"), "{message}");
+
+    let login = cli.run(&["login"]).await;
+    assert!(login.status.success(), "{}", stderr(&login));
+    let garbage = cli.run(&["lookup", "not a number"]).await;
+    assert_eq!(garbage.status.code(), Some(1));
+    assert!(
+        stderr(&garbage).contains("is not a phone number"),
+        "{}",
+        stderr(&garbage)
+    );
+
+    let too_long = "x".repeat(32_001);
+    let long_notes = cli
+        .run(&[
+            "log-call",
+            "--who",
+            "003000000000001AAA",
+            "--notes",
+            &too_long,
+        ])
+        .await;
+    assert_eq!(long_notes.status.code(), Some(1));
+    assert!(
+        stderr(&long_notes).contains("32000"),
+        "{}",
+        stderr(&long_notes)
+    );
+
+    let bad_port = tokio::process::Command::new(env!("CARGO_BIN_EXE_callside"))
+        .args(["whoami"])
+        .env("CALLSIDE_CALLBACK_PORT", "not-a-port")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(bad_port.status.code(), Some(1));
+    assert!(
+        stderr(&bad_port).contains("CALLSIDE_CALLBACK_PORT"),
+        "{}",
+        stderr(&bad_port)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flags_win_over_the_environment() {
+    let cli = Cli::new().await;
+    let other_port = free_port().to_string();
+    let login = cli.run(&["login", "--callback-port", &other_port]).await;
+    assert!(login.status.success(), "{}", stderr(&login));
+    let authorize = cli
+        .org
+        .request_log()
+        .into_iter()
+        .find(|r| r.path == "/services/oauth2/authorize")
+        .unwrap();
+    let query = authorize.query.unwrap_or_default();
+    assert!(
+        query.contains(&format!("localhost%3A{other_port}%2Fcallback")),
+        "the redirect uses the flag's port: {query}"
+    );
+}
