@@ -22,7 +22,15 @@ fn free_port() -> u16 {
 
 fn curl(url: String) -> callside_core::salesforce::Result<()> {
     let status = std::process::Command::new("curl")
-        .args(["--silent", "--location", "--max-time", "20", "--output", "/dev/null", &url])
+        .args([
+            "--silent",
+            "--location",
+            "--max-time",
+            "20",
+            "--output",
+            "/dev/null",
+            &url,
+        ])
         .status()
         .expect("curl runs");
     assert!(status.success(), "the browser stand-in failed: {status}");
@@ -111,16 +119,45 @@ async fn every_stored_format_is_found_from_every_input_format() {
     }
     // German numbers stored internationally, nationally and with 00.
     let german = [
-        ("+49 89 1234567", "Bergmann Maschinenbau GmbH", ["+49 89 1234567", "0049 89 1234567", "+49 (0)89 1234567", "+49891234567"]),
-        ("089 7654321", "Jürgen Müller", ["+49 89 7654321", "0049 89 7654321", "+49 (0)89 7654321", "+49897654321"]),
-        ("0049 30 12345678", "Wei Zhang", ["+49 30 12345678", "0049 30 12345678", "+49 (0)30 12345678", "+493012345678"]),
+        (
+            "+49 89 1234567",
+            "Bergmann Maschinenbau GmbH",
+            [
+                "+49 89 1234567",
+                "0049 89 1234567",
+                "+49 (0)89 1234567",
+                "+49891234567",
+            ],
+        ),
+        (
+            "089 7654321",
+            "Jürgen Müller",
+            [
+                "+49 89 7654321",
+                "0049 89 7654321",
+                "+49 (0)89 7654321",
+                "+49897654321",
+            ],
+        ),
+        (
+            "0049 30 12345678",
+            "Wei Zhang",
+            [
+                "+49 30 12345678",
+                "0049 30 12345678",
+                "+49 (0)30 12345678",
+                "+493012345678",
+            ],
+        ),
     ];
     for (stored, expected, inputs) in german {
         for input in inputs {
             let result = harness.callside.lookup(input).await.unwrap();
             let names: Vec<&str> = result.matches.iter().map(|m| m.name.as_str()).collect();
             assert!(
-                names.first().is_some_and(|n| n.contains(expected) || expected.contains(n)),
+                names
+                    .first()
+                    .is_some_and(|n| n.contains(expected) || expected.contains(n)),
                 "{input:?} should find {expected} (stored as {stored:?}); found {names:?}"
             );
             checked += 1;
@@ -148,15 +185,32 @@ async fn the_best_match_comes_with_open_opportunities_and_cases() {
     assert_eq!(dana.record_type, RecordType::Contact);
     assert_eq!(dana.company.as_deref(), Some("Summit Outdoor Supply"));
     assert_eq!(dana.phone.as_deref(), Some("+1 720 555 0111"));
-    let mut opportunity_names: Vec<&str> = dana.opportunities.iter().map(|o| o.name.as_str()).collect();
+    let mut opportunity_names: Vec<&str> =
+        dana.opportunities.iter().map(|o| o.name.as_str()).collect();
     opportunity_names.sort();
-    assert_eq!(opportunity_names, vec!["Summit - Spring Catalog", "Summit - Store Fixtures"], "open ones only");
-    let fixtures = dana.opportunities.iter().find(|o| o.name == "Summit - Store Fixtures").unwrap();
+    assert_eq!(
+        opportunity_names,
+        vec!["Summit - Spring Catalog", "Summit - Store Fixtures"],
+        "open ones only"
+    );
+    let fixtures = dana
+        .opportunities
+        .iter()
+        .find(|o| o.name == "Summit - Store Fixtures")
+        .unwrap();
     assert_eq!(fixtures.stage, "Negotiation/Review");
     assert_eq!(fixtures.amount, Some(48500.0));
     assert!(fixtures.close_date.is_some());
-    let subjects: Vec<_> = dana.cases.iter().map(|c| c.subject.clone().unwrap_or_default()).collect();
-    assert_eq!(subjects, vec!["Damaged shipment".to_string()], "open cases only");
+    let subjects: Vec<_> = dana
+        .cases
+        .iter()
+        .map(|c| c.subject.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        subjects,
+        vec!["Damaged shipment".to_string()],
+        "open cases only"
+    );
     assert!(!dana.cases[0].case_number.is_empty());
 }
 
@@ -165,17 +219,29 @@ async fn one_screen_pop_costs_at_most_two_api_requests() {
     let harness = signed_in("US").await;
     let before = harness.org.api_request_count();
     harness.callside.lookup("(720) 555-0111").await.unwrap();
-    assert_eq!(harness.org.api_request_count() - before, 2, "search + related query");
+    assert_eq!(
+        harness.org.api_request_count() - before,
+        2,
+        "search + related query"
+    );
     let before = harness.org.api_request_count();
     harness.callside.lookup("720-555-0133").await.unwrap();
-    assert_eq!(harness.org.api_request_count() - before, 1, "a lead needs the search only");
+    assert_eq!(
+        harness.org.api_request_count() - before,
+        1,
+        "a lead needs the search only"
+    );
 }
 
 #[tokio::test]
 async fn converted_leads_are_not_callers_and_unknown_numbers_say_so() {
     let harness = signed_in("US").await;
     let converted = harness.callside.lookup("(303) 555-0177").await.unwrap();
-    assert!(converted.matches.is_empty(), "Tom Becker's lead is converted: {:?}", converted.matches);
+    assert!(
+        converted.matches.is_empty(),
+        "Tom Becker's lead is converted: {:?}",
+        converted.matches
+    );
     let unknown = harness.callside.lookup("+1 (212) 555-0199").await.unwrap();
     assert!(unknown.matches.is_empty());
     assert_eq!(unknown.number, "+12125550199");
@@ -192,7 +258,10 @@ async fn a_shared_number_lists_every_record_contact_first() {
         .collect();
     assert_eq!(
         found,
-        vec![(RecordType::Contact, "Elena Rossi"), (RecordType::Lead, "Marco Rossi")]
+        vec![
+            (RecordType::Contact, "Elena Rossi"),
+            (RecordType::Lead, "Marco Rossi")
+        ]
     );
 }
 
@@ -202,9 +271,16 @@ async fn garbage_gets_a_clear_message_and_no_request() {
     let before = harness.org.api_request_count();
     for input in ["hello", "", "'; DELETE FROM Lead --", "} OR {*"] {
         let error = harness.callside.lookup(input).await.unwrap_err();
-        assert!(error.to_string().contains("not a phone number"), "{input:?}: {error}");
+        assert!(
+            error.to_string().contains("not a phone number"),
+            "{input:?}: {error}"
+        );
     }
-    assert_eq!(harness.org.api_request_count(), before, "no query for garbage");
+    assert_eq!(
+        harness.org.api_request_count(),
+        before,
+        "no query for garbage"
+    );
 }
 
 #[tokio::test]
@@ -214,10 +290,16 @@ async fn lookups_are_cached_and_answer_when_salesforce_is_unreachable() {
 
     // The same org and user, but its instance unreachable.
     let settings = harness.callside.settings().clone();
-    let mut session = harness.tokens.load(&settings.session_key()).unwrap().unwrap();
+    let mut session = harness
+        .tokens
+        .load(&settings.session_key())
+        .unwrap()
+        .unwrap();
     session.instance_url = format!("http://127.0.0.1:{}", free_port());
     let offline_tokens = Arc::new(MemoryStore::default());
-    offline_tokens.save(&settings.session_key(), &session).unwrap();
+    offline_tokens
+        .save(&settings.session_key(), &session)
+        .unwrap();
     let offline = Callside::open(settings, offline_tokens, "memory only".into()).unwrap();
     let cached = offline.lookup("720.555.0111").await.unwrap();
     assert_eq!(cached.source, LookupSource::Cache);
@@ -239,7 +321,11 @@ async fn signing_out_purges_the_cache_and_forgets_the_session() {
     let org_id = harness.callside.status().await.org_id.unwrap();
     let status = harness.callside.sign_out().await.unwrap();
     assert!(!status.signed_in);
-    assert!(harness.tokens.load(&harness.callside.settings().session_key()).unwrap().is_none());
+    assert!(harness
+        .tokens
+        .load(&harness.callside.settings().session_key())
+        .unwrap()
+        .is_none());
     let store = Store::open_for_org(harness.data_dir.path(), &org_id).unwrap();
     assert_eq!(store.cached_record_count().unwrap(), 0);
     assert!(store.cached_lookup("+17205550111").unwrap().is_none());
@@ -257,7 +343,13 @@ fn task_with(org: &FakeOrg, field: &str, value: &str) -> Vec<Value> {
 #[tokio::test]
 async fn a_logged_call_becomes_a_completed_call_task() {
     let harness = signed_in("US").await;
-    let dana = harness.callside.lookup("(720) 555-0111").await.unwrap().matches[0].clone();
+    let dana = harness
+        .callside
+        .lookup("(720) 555-0111")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
     let notes = "Wants 40 tents — \"rush\"; O'Brien's order {asap} 你好".to_string();
     let outcome = harness
         .callside
@@ -293,7 +385,13 @@ async fn a_logged_call_becomes_a_completed_call_task() {
 #[tokio::test]
 async fn a_call_log_for_a_lead_goes_without_a_what_id() {
     let harness = signed_in("US").await;
-    let priya = harness.callside.lookup("720-555-0133").await.unwrap().matches[0].clone();
+    let priya = harness
+        .callside
+        .lookup("720-555-0133")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
     assert_eq!(priya.record_type, RecordType::Lead);
     let outcome = harness
         .callside
@@ -314,13 +412,25 @@ async fn a_call_log_for_a_lead_goes_without_a_what_id() {
 #[tokio::test]
 async fn a_call_log_is_stored_before_it_is_sent_and_kept_when_offline() {
     let harness = signed_in("US").await;
-    let dana = harness.callside.lookup("(720) 555-0111").await.unwrap().matches[0].clone();
+    let dana = harness
+        .callside
+        .lookup("(720) 555-0111")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
     let settings = harness.callside.settings().clone();
-    let live_session = harness.tokens.load(&settings.session_key()).unwrap().unwrap();
+    let live_session = harness
+        .tokens
+        .load(&settings.session_key())
+        .unwrap()
+        .unwrap();
     let mut session = live_session.clone();
     session.instance_url = format!("http://127.0.0.1:{}", free_port());
     let offline_tokens = Arc::new(MemoryStore::default());
-    offline_tokens.save(&settings.session_key(), &session).unwrap();
+    offline_tokens
+        .save(&settings.session_key(), &session)
+        .unwrap();
     let offline = Callside::open(settings.clone(), offline_tokens, "memory only".into()).unwrap();
     let request = LogCallRequest {
         who_id: dana.id.clone(),
@@ -337,20 +447,34 @@ async fn a_call_log_is_stored_before_it_is_sent_and_kept_when_offline() {
 
     // Back online (a restart with the live session): the queued call is sent once.
     let online_tokens = Arc::new(MemoryStore::default());
-    online_tokens.save(&settings.session_key(), &live_session).unwrap();
+    online_tokens
+        .save(&settings.session_key(), &live_session)
+        .unwrap();
     let online = Callside::open(settings, online_tokens, "memory only".into()).unwrap();
     let sent = online.send_pending().await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].status, ActionStatus::Sent);
     assert_eq!(sent[0].action_id, outcome.action_id);
-    assert_eq!(task_with(&harness.org, "Description", "logged while offline").len(), 1);
-    assert!(online.send_pending().await.unwrap().is_empty(), "nothing left to send");
+    assert_eq!(
+        task_with(&harness.org, "Description", "logged while offline").len(),
+        1
+    );
+    assert!(
+        online.send_pending().await.unwrap().is_empty(),
+        "nothing left to send"
+    );
 }
 
 #[tokio::test]
 async fn a_resend_after_a_lost_answer_does_not_create_a_second_task() {
     let harness = signed_in("US").await;
-    let dana = harness.callside.lookup("(720) 555-0111").await.unwrap().matches[0].clone();
+    let dana = harness
+        .callside
+        .lookup("(720) 555-0111")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
     let org_id = harness.callside.status().await.org_id.unwrap();
     let store = Store::open_for_org(harness.data_dir.path(), &org_id).unwrap();
     let request = LogCallRequest {
@@ -366,11 +490,20 @@ async fn a_resend_after_a_lost_answer_does_not_create_a_second_task() {
     assert_eq!(first[0].status, ActionStatus::Sent);
     // Salesforce saved the Task but the answer never arrived: the item is still pending.
     store
-        .mark_outcome(&action_id, ActionStatus::Pending, None, Some("connection reset"), "t")
+        .mark_outcome(
+            &action_id,
+            ActionStatus::Pending,
+            None,
+            Some("connection reset"),
+            "t",
+        )
         .unwrap();
     let second = harness.callside.send_pending().await.unwrap();
     assert_eq!(second[0].status, ActionStatus::Sent);
-    assert_eq!(second[0].task_id, first[0].task_id, "the existing Task was found by CallObject");
+    assert_eq!(
+        second[0].task_id, first[0].task_id,
+        "the existing Task was found by CallObject"
+    );
     let tasks = task_with(&harness.org, "CallObject", &calls::call_object(&action_id));
     assert_eq!(tasks.len(), 1, "exactly once");
 }
@@ -392,7 +525,15 @@ async fn a_call_log_salesforce_refuses_is_kept_as_failed_with_its_message() {
         .await
         .unwrap();
     assert_eq!(outcome.status, ActionStatus::Failed);
-    assert!(outcome.message.unwrap().contains("INVALID_CROSS_REFERENCE_KEY"));
-    let stored = harness.callside.action(&outcome.action_id).await.unwrap().unwrap();
+    assert!(outcome
+        .message
+        .unwrap()
+        .contains("INVALID_CROSS_REFERENCE_KEY"));
+    let stored = harness
+        .callside
+        .action(&outcome.action_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, ActionStatus::Failed, "kept, not dropped");
 }

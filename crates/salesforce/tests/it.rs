@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
 use callside_salesforce::oauth::{self, OAuthConfig};
-use callside_salesforce::{Error, KeyringStore, MemoryStore, SalesforceClient, StoredSession, TokenStore};
+use callside_salesforce::{
+    Error, KeyringStore, MemoryStore, SalesforceClient, StoredSession, TokenStore,
+};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -27,7 +29,15 @@ fn config(org: &FakeOrg) -> OAuthConfig {
 /// A browser that follows the authorize URL's redirects, as a person approving would.
 fn curl(url: &str) -> callside_salesforce::Result<()> {
     let status = std::process::Command::new("curl")
-        .args(["--silent", "--location", "--max-time", "20", "--output", "/dev/null", url])
+        .args([
+            "--silent",
+            "--location",
+            "--max-time",
+            "20",
+            "--output",
+            "/dev/null",
+            url,
+        ])
         .status()
         .map_err(|e| Error::SignIn(e.to_string()))?;
     if status.success() {
@@ -58,15 +68,26 @@ async fn signs_in_with_pkce_through_the_loopback_redirect_and_reads_the_identity
     assert!(session.org_id.starts_with("00D"), "{}", session.org_id);
     assert!(session.user_id.starts_with("005"), "{}", session.user_id);
     assert_eq!(session.instance_url.trim_end_matches('/'), org.base_url());
-    assert!(session.refresh_token.is_some(), "scope refresh_token was asked for");
+    assert!(
+        session.refresh_token.is_some(),
+        "scope refresh_token was asked for"
+    );
     let authorize = org
         .request_log()
         .into_iter()
         .find(|r| r.path == "/services/oauth2/authorize")
         .expect("the browser went to the authorize endpoint");
     let query = authorize.query.unwrap_or_default();
-    for expected in ["code_challenge_method=S256", "code_challenge=", "state=", "scope=api+refresh_token+openid"] {
-        assert!(query.contains(expected), "authorize query {query} lacks {expected}");
+    for expected in [
+        "code_challenge_method=S256",
+        "code_challenge=",
+        "state=",
+        "scope=api+refresh_token+openid",
+    ] {
+        assert!(
+            query.contains(expected),
+            "authorize query {query} lacks {expected}"
+        );
     }
 }
 
@@ -76,7 +97,9 @@ async fn a_redirect_with_a_forged_state_is_refused() {
     let config = config(&org);
     let port = config.callback_port;
     let error = oauth::sign_in(&config, move |_url| {
-        curl(&format!("http://localhost:{port}/callback?code=stolen&state=forged"))
+        curl(&format!(
+            "http://localhost:{port}/callback?code=stolen&state=forged"
+        ))
     })
     .await
     .unwrap_err();
@@ -109,15 +132,22 @@ async fn an_expired_session_is_refreshed_once_and_the_request_retried() {
     let org = FakeOrg::start(0).await.unwrap();
     let (config, session) = signed_in(&org).await;
     let store = Arc::new(MemoryStore::default());
-    let client = SalesforceClient::new(config, store.clone(), "key".into(), session.clone()).unwrap();
-    client.query("SELECT Id FROM Account LIMIT 1").await.unwrap();
+    let client =
+        SalesforceClient::new(config, store.clone(), "key".into(), session.clone()).unwrap();
+    client
+        .query("SELECT Id FROM Account LIMIT 1")
+        .await
+        .unwrap();
     assert_eq!(token_requests(&org), 1, "only the code exchange so far");
 
     org.expire_all_sessions();
     let result = client.query("SELECT Id, Name FROM Account").await.unwrap();
     assert!(result.total_size > 0);
     assert_eq!(token_requests(&org), 2, "one refresh");
-    let saved = store.load("key").unwrap().expect("the refreshed session was saved");
+    let saved = store
+        .load("key")
+        .unwrap()
+        .expect("the refreshed session was saved");
     assert_ne!(saved.access_token, session.access_token);
     assert!(client.api_usage().is_some(), "Sforce-Limit-Info was read");
 }
@@ -127,20 +157,33 @@ async fn ten_requests_failing_at_once_share_one_refresh() {
     let org = FakeOrg::start(0).await.unwrap();
     let (config, session) = signed_in(&org).await;
     let client = Arc::new(
-        SalesforceClient::new(config, Arc::new(MemoryStore::default()), "key".into(), session).unwrap(),
+        SalesforceClient::new(
+            config,
+            Arc::new(MemoryStore::default()),
+            "key".into(),
+            session,
+        )
+        .unwrap(),
     );
     org.expire_all_sessions();
     let mut handles = Vec::new();
     for _ in 0..10 {
         let client = client.clone();
         handles.push(tokio::spawn(async move {
-            client.query("SELECT Id FROM Lead").await.map(|r| r.total_size)
+            client
+                .query("SELECT Id FROM Lead")
+                .await
+                .map(|r| r.total_size)
         }));
     }
     for handle in handles {
         handle.await.unwrap().unwrap();
     }
-    assert_eq!(token_requests(&org), 2, "the code exchange and exactly one refresh");
+    assert_eq!(
+        token_requests(&org),
+        2,
+        "the code exchange and exactly one refresh"
+    );
 }
 
 #[tokio::test]
@@ -150,8 +193,13 @@ async fn a_revoked_refresh_token_asks_for_a_new_sign_in_instead_of_looping() {
     oauth::revoke(&config, session.refresh_token.as_ref().unwrap())
         .await
         .unwrap();
-    let client =
-        SalesforceClient::new(config, Arc::new(MemoryStore::default()), "key".into(), session).unwrap();
+    let client = SalesforceClient::new(
+        config,
+        Arc::new(MemoryStore::default()),
+        "key".into(),
+        session,
+    )
+    .unwrap();
     let error = client.query("SELECT Id FROM Lead").await.unwrap_err();
     assert!(error.needs_sign_in(), "{error:?}");
     assert_eq!(token_requests(&org), 2, "one refresh attempt, no loop");
@@ -161,8 +209,13 @@ async fn a_revoked_refresh_token_asks_for_a_new_sign_in_instead_of_looping() {
 async fn salesforce_errors_arrive_typed() {
     let org = FakeOrg::start(0).await.unwrap();
     let (config, session) = signed_in(&org).await;
-    let client =
-        SalesforceClient::new(config, Arc::new(MemoryStore::default()), "key".into(), session).unwrap();
+    let client = SalesforceClient::new(
+        config,
+        Arc::new(MemoryStore::default()),
+        "key".into(),
+        session,
+    )
+    .unwrap();
     match client.query("SELECT Id FROM").await.unwrap_err() {
         Error::Api { status, code, .. } => {
             assert_eq!(status, 400);
@@ -188,8 +241,13 @@ async fn an_unreachable_org_is_reported_as_offline() {
     let org = FakeOrg::start(0).await.unwrap();
     let (config, mut session) = signed_in(&org).await;
     session.instance_url = format!("http://127.0.0.1:{}", free_port());
-    let client =
-        SalesforceClient::new(config, Arc::new(MemoryStore::default()), "key".into(), session).unwrap();
+    let client = SalesforceClient::new(
+        config,
+        Arc::new(MemoryStore::default()),
+        "key".into(),
+        session,
+    )
+    .unwrap();
     let error = client.query("SELECT Id FROM Lead").await.unwrap_err();
     assert!(error.is_offline(), "{error:?}");
 }
@@ -206,7 +264,10 @@ async fn sessions_round_trip_through_the_os_keychain() {
     );
     let key = format!("test-{}@{}", std::process::id(), org.base_url());
     keychain.save(&key, &session).unwrap();
-    let loaded = keychain.load(&key).unwrap().expect("the session is in the keychain");
+    let loaded = keychain
+        .load(&key)
+        .unwrap()
+        .expect("the session is in the keychain");
     assert_eq!(loaded.access_token, session.access_token);
     assert_eq!(loaded.refresh_token, session.refresh_token);
     assert_eq!(loaded.org_id, session.org_id);
