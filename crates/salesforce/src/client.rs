@@ -2,18 +2,32 @@
 //!
 //! Every call carries a timeout. A call refused with `INVALID_SESSION_ID` (401) refreshes
 //! the access token once and is retried once; concurrent failures share one refresh.
+//! Calls that are safe to repeat are retried after transient failures as the client's
+//! [`RetryPolicy`] says (see [`crate::retry`]). The API usage Salesforce reports on every
+//! answer is kept and can be watched ([`SalesforceClient::watch_api_usage`]).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use reqwest::header::{
+    HeaderMap, ACCEPT, DATE, IF_MODIFIED_SINCE, IF_UNMODIFIED_SINCE, LAST_MODIFIED,
+};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
+use tokio::sync::watch;
 
+use crate::composite::{
+    CompositeRequest, CompositeResponse, CompositeSubrequest, CompositeSubresponse, MAX_SUBREQUESTS,
+};
+use crate::describe::SObjectDescribe;
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::oauth::{self, OAuthConfig};
+use crate::retry::{Failure, RetryPolicy};
 use crate::token_store::{StoredSession, TokenStore};
-use crate::API_VERSION;
+use crate::{http_date, API_VERSION};
 
 /// API usage as reported by the `Sforce-Limit-Info` header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +72,17 @@ struct SaveResult {
     id: String,
 }
 
+/// A describe answer kept for the life of the client, with what is needed to ask
+/// Salesforce whether it changed.
+struct CachedDescribe {
+    describe: Arc<SObjectDescribe>,
+    /// `Last-Modified` of the answer, else its `Date`: the `If-Modified-Since` value.
+    validator: Option<String>,
+}
+
+/// (API version, object name in lower case).
+type DescribeKey = (String, String);
+
 /// A client for one org and one signed-in user.
 pub struct SalesforceClient {
     http: reqwest::Client,
@@ -66,12 +91,73 @@ pub struct SalesforceClient {
     store_key: String,
     session: tokio::sync::RwLock<StoredSession>,
     refresh_gate: tokio::sync::Mutex<()>,
-    usage: Mutex<Option<ApiUsage>>,
+    usage: watch::Sender<Option<ApiUsage>>,
+    retry: RetryPolicy,
+    request_timeout: Duration,
+    describes: Mutex<HashMap<DescribeKey, Arc<CachedDescribe>>>,
 }
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// One REST request, kept whole so it can be sent again.
+struct Call<'a> {
+    method: Method,
+    /// From `/services/data/` on.
+    path: String,
+    query: Vec<(&'a str, &'a str)>,
+    body: Option<&'a Value>,
+    headers: Vec<(reqwest::header::HeaderName, String)>,
+}
+
+impl<'a> Call<'a> {
+    fn new(method: Method, path: String) -> Call<'a> {
+        Call {
+            method,
+            path,
+            query: Vec::new(),
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+
+    fn query(mut self, name: &'a str, value: &'a str) -> Self {
+        self.query.push((name, value));
+        self
+    }
+
+    fn body(mut self, body: &'a Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    fn header(mut self, name: reqwest::header::HeaderName, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Reads may be repeated after they reached Salesforce; writes may not.
+    fn idempotent(&self) -> bool {
+        self.method == Method::GET || self.method == Method::HEAD
+    }
+}
+
+/// A successful (2xx or 304) answer.
+struct Reply {
+    status: u16,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
+        serde_json::from_str(&self.body).map_err(|e| Error::Decode(format!("{what}: {e}")))
+    }
+}
+
 impl SalesforceClient {
+    /// A client for the org and user of `session`. A refreshed session is saved to
+    /// `store` under `store_key`. Retries follow [`RetryPolicy::default`] and each request
+    /// times out after 30 s until changed with the `with_` methods.
     pub fn new(
         oauth: OAuthConfig,
         store: Arc<dyn TokenStore>,
@@ -91,8 +177,28 @@ impl SalesforceClient {
             store_key,
             session: tokio::sync::RwLock::new(session),
             refresh_gate: tokio::sync::Mutex::new(()),
-            usage: Mutex::new(None),
+            usage: watch::Sender::new(None),
+            retry: RetryPolicy::default(),
+            request_timeout: REQUEST_TIMEOUT,
+            describes: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Replaces the retry policy ([`RetryPolicy::default`] unless set).
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Replaces the timeout of each single request (30 s unless set).
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
     }
 
     /// The current session (tokens included; keep it inside the process).
@@ -102,71 +208,330 @@ impl SalesforceClient {
 
     /// API usage from the most recent response, if any came.
     pub fn api_usage(&self) -> Option<ApiUsage> {
-        *self.usage.lock().unwrap()
+        *self.usage.borrow()
+    }
+
+    /// A receiver that sees every change of [`SalesforceClient::api_usage`], for a live
+    /// display; `changed().await` wakes up when a response reports a new figure.
+    pub fn watch_api_usage(&self) -> watch::Receiver<Option<ApiUsage>> {
+        self.usage.subscribe()
     }
 
     /// `GET /query?q=`: the first page of a SOQL query.
     pub async fn query(&self, soql: &str) -> Result<QueryResult> {
-        let body = self
-            .send(Method::GET, &self.data_path("query"), &[("q", soql)], None)
+        self.query_page(
+            Call::new(Method::GET, data_path("query")).query("q", soql),
+            None,
+        )
+        .await
+    }
+
+    /// The first page of a SOQL query, asking for pages of `batch_size` records
+    /// (`Sforce-Query-Options: batchSize=N`; Salesforce accepts 200 to 2,000 and treats
+    /// the number as a wish, not a promise).
+    pub async fn query_with_batch_size(&self, soql: &str, batch_size: u16) -> Result<QueryResult> {
+        self.query_page(
+            Call::new(Method::GET, data_path("query")).query("q", soql),
+            Some(batch_size),
+        )
+        .await
+    }
+
+    /// The page behind a `nextRecordsUrl` of an earlier page.
+    pub async fn query_more(&self, next_records_url: &str) -> Result<QueryResult> {
+        self.query_page(
+            Call::new(Method::GET, next_page_path(next_records_url)?),
+            None,
+        )
+        .await
+    }
+
+    /// Every record of a SOQL query: the first page and every page behind
+    /// `nextRecordsUrl`, in one [`QueryResult`] with `done` set. (Not Salesforce's
+    /// `queryAll` resource: deleted and archived rows are not included.)
+    pub async fn query_all(&self, soql: &str) -> Result<QueryResult> {
+        self.collect_pages(soql, None).await
+    }
+
+    /// [`SalesforceClient::query_all`] with pages of `batch_size` records.
+    pub async fn query_all_with_batch_size(
+        &self,
+        soql: &str,
+        batch_size: u16,
+    ) -> Result<QueryResult> {
+        self.collect_pages(soql, Some(batch_size)).await
+    }
+
+    async fn collect_pages(&self, soql: &str, batch_size: Option<u16>) -> Result<QueryResult> {
+        let first = self
+            .query_page(
+                Call::new(Method::GET, data_path("query")).query("q", soql),
+                batch_size,
+            )
             .await?;
-        serde_json::from_str(&body).map_err(|e| Error::Decode(format!("query result: {e}")))
+        let mut all = QueryResult {
+            total_size: first.total_size,
+            done: true,
+            records: first.records,
+            next_records_url: None,
+        };
+        let mut next = if first.done {
+            None
+        } else {
+            first.next_records_url
+        };
+        while let Some(url) = next {
+            let page = self
+                .query_page(Call::new(Method::GET, next_page_path(&url)?), batch_size)
+                .await?;
+            all.records.extend(page.records);
+            next = if page.done {
+                None
+            } else {
+                page.next_records_url
+            };
+        }
+        Ok(all)
+    }
+
+    async fn query_page(&self, call: Call<'_>, batch_size: Option<u16>) -> Result<QueryResult> {
+        let call = match batch_size {
+            Some(size) => call.header(
+                reqwest::header::HeaderName::from_static("sforce-query-options"),
+                format!("batchSize={size}"),
+            ),
+            None => call,
+        };
+        self.send(call).await?.json("query result")
     }
 
     /// `GET /search?q=`: the records a SOSL search returns, all types mixed.
     pub async fn search(&self, sosl: &str) -> Result<Vec<Value>> {
-        let body = self
-            .send(Method::GET, &self.data_path("search"), &[("q", sosl)], None)
+        let reply = self
+            .send(Call::new(Method::GET, data_path("search")).query("q", sosl))
             .await?;
-        let response: SearchResponse = serde_json::from_str(&body)
-            .map_err(|e| Error::Decode(format!("search result: {e}")))?;
+        let response: SearchResponse = reply.json("search result")?;
         Ok(response.search_records)
     }
 
     /// `POST /sobjects/{Type}`: creates a record and returns its id.
     pub async fn create(&self, sobject: &str, fields: &Value) -> Result<String> {
-        let body = self
-            .send(
-                Method::POST,
-                &self.data_path(&format!("sobjects/{sobject}")),
-                &[],
-                Some(fields),
-            )
+        check_name("object name", sobject)?;
+        let reply = self
+            .send(Call::new(Method::POST, data_path(&format!("sobjects/{sobject}"))).body(fields))
             .await?;
-        let saved: SaveResult =
-            serde_json::from_str(&body).map_err(|e| Error::Decode(format!("save result: {e}")))?;
+        let saved: SaveResult = reply.json("save result")?;
         Ok(saved.id)
     }
 
-    fn data_path(&self, resource: &str) -> String {
-        format!("/services/data/v{API_VERSION}/{resource}")
+    /// `GET /sobjects/{Type}/{id}`: one record, with every field or only `fields`.
+    pub async fn get(&self, sobject: &str, id: &str, fields: Option<&[&str]>) -> Result<Value> {
+        let path = record_path(sobject, id)?;
+        let list = fields.map(|fields| fields.join(","));
+        let mut call = Call::new(Method::GET, path);
+        if let Some(list) = &list {
+            call = call.query("fields", list);
+        }
+        self.send(call).await?.json("record")
     }
 
-    /// Sends one request, refreshing the session once if Salesforce says it expired.
-    async fn send(
+    /// `PATCH /sobjects/{Type}/{id}`: changes the given fields.
+    ///
+    /// With `if_unmodified_since` (the record's `LastModifiedDate` exactly as Salesforce
+    /// returned it, e.g. `2026-11-25T10:00:00.000+0000`) the change is made only if
+    /// nobody changed the record since; otherwise Salesforce answers 412 and this returns
+    /// [`Error::Conflict`].
+    pub async fn update(
         &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Option<&Value>,
-    ) -> Result<String> {
+        sobject: &str,
+        id: &str,
+        fields: &Value,
+        if_unmodified_since: Option<&str>,
+    ) -> Result<()> {
+        let path = record_path(sobject, id)?;
+        let mut call = Call::new(Method::PATCH, path).body(fields);
+        if let Some(last_modified) = if_unmodified_since {
+            let since = http_date::from_salesforce(last_modified).ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "{last_modified:?} is not a Salesforce datetime like 2026-11-25T10:00:00.000+0000"
+                ))
+            })?;
+            call = call.header(IF_UNMODIFIED_SINCE, since);
+        }
+        self.send(call).await.map(drop)
+    }
+
+    /// `DELETE /sobjects/{Type}/{id}`: moves the record to the recycle bin.
+    pub async fn delete(&self, sobject: &str, id: &str) -> Result<()> {
+        let path = record_path(sobject, id)?;
+        self.send(Call::new(Method::DELETE, path)).await.map(drop)
+    }
+
+    /// `GET /sobjects/{Type}/describe`, asked once per object and API version for the
+    /// life of this client: later calls answer from memory without a request.
+    pub async fn describe(&self, sobject: &str) -> Result<Arc<SObjectDescribe>> {
+        check_name("object name", sobject)?;
+        if let Some(cached) = self.cached_describe(sobject) {
+            return Ok(cached.describe.clone());
+        }
+        self.fetch_describe(sobject, None).await
+    }
+
+    /// Asks Salesforce whether a cached describe is still current (`If-Modified-Since`)
+    /// and replaces it if not; fetches it if it was not cached.
+    pub async fn revalidate_describe(&self, sobject: &str) -> Result<Arc<SObjectDescribe>> {
+        check_name("object name", sobject)?;
+        let cached = self.cached_describe(sobject);
+        self.fetch_describe(sobject, cached).await
+    }
+
+    /// Drops every cached describe (after a sign-in to another org, for instance).
+    pub fn forget_describes(&self) {
+        self.describes.lock().unwrap().clear();
+    }
+
+    fn describe_key(sobject: &str) -> DescribeKey {
+        (API_VERSION.to_string(), sobject.to_ascii_lowercase())
+    }
+
+    fn cached_describe(&self, sobject: &str) -> Option<Arc<CachedDescribe>> {
+        self.describes
+            .lock()
+            .unwrap()
+            .get(&Self::describe_key(sobject))
+            .cloned()
+    }
+
+    async fn fetch_describe(
+        &self,
+        sobject: &str,
+        cached: Option<Arc<CachedDescribe>>,
+    ) -> Result<Arc<SObjectDescribe>> {
+        let mut call = Call::new(
+            Method::GET,
+            data_path(&format!("sobjects/{sobject}/describe")),
+        );
+        if let Some(validator) = cached.as_ref().and_then(|c| c.validator.clone()) {
+            call = call.header(IF_MODIFIED_SINCE, validator);
+        }
+        let reply = self.send(call).await?;
+        if reply.status == 304 {
+            if let Some(cached) = cached {
+                return Ok(cached.describe.clone());
+            }
+        }
+        let raw: Value = reply.json("describe")?;
+        let describe = Arc::new(
+            SObjectDescribe::from_json(raw).map_err(|e| Error::Decode(format!("describe: {e}")))?,
+        );
+        let validator = [LAST_MODIFIED, DATE].iter().find_map(|name| {
+            reply
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string)
+        });
+        self.describes.lock().unwrap().insert(
+            Self::describe_key(sobject),
+            Arc::new(CachedDescribe {
+                describe: describe.clone(),
+                validator,
+            }),
+        );
+        Ok(describe)
+    }
+
+    /// `GET /limits`: the org's allocations and what remains of them.
+    pub async fn limits(&self) -> Result<Limits> {
+        let reply = self
+            .send(Call::new(Method::GET, data_path("limits")))
+            .await?;
+        let value: Value = reply.json("limits")?;
+        Ok(Limits::from_json(&value))
+    }
+
+    /// `POST /composite`: up to 25 subrequests in one API call, run in the order given;
+    /// later ones may use earlier results through [`crate::composite::reference`]. With
+    /// `all_or_none`, one failure rolls back them all. The answer has one subresponse per
+    /// subrequest; a failed subrequest is a subresponse with an error body, not an `Err`.
+    pub async fn composite(
+        &self,
+        all_or_none: bool,
+        subrequests: Vec<CompositeSubrequest>,
+    ) -> Result<Vec<CompositeSubresponse>> {
+        if subrequests.is_empty() || subrequests.len() > MAX_SUBREQUESTS {
+            return Err(Error::InvalidRequest(format!(
+                "a composite call takes 1 to {MAX_SUBREQUESTS} subrequests, not {}",
+                subrequests.len()
+            )));
+        }
+        if let Some(bad) = subrequests
+            .iter()
+            .find(|r| !r.url.starts_with("/services/data/"))
+        {
+            return Err(Error::InvalidRequest(format!(
+                "composite subrequest {} does not name a REST path",
+                bad.reference_id
+            )));
+        }
+        let body = serde_json::to_value(CompositeRequest {
+            all_or_none,
+            collate_subrequests: false,
+            composite_request: &subrequests,
+        })
+        .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let reply = self
+            .send(Call::new(Method::POST, data_path("composite")).body(&body))
+            .await?;
+        let response: CompositeResponse = reply.json("composite result")?;
+        Ok(response.composite_response)
+    }
+
+    /// Sends one call, retrying it as the retry policy allows.
+    async fn send(&self, call: Call<'_>) -> Result<Reply> {
+        self.retry
+            .run(call.idempotent(), || self.attempt(&call))
+            .await
+    }
+
+    /// One attempt: sends the call, refreshing the session once if Salesforce says it
+    /// expired.
+    async fn attempt(&self, call: &Call<'_>) -> std::result::Result<Reply, Failure> {
         let mut refreshed = false;
         loop {
             let session = self.session().await;
-            let url = format!("{}{path}", session.instance_url.trim_end_matches('/'));
+            let url = format!(
+                "{}{}",
+                session.instance_url.trim_end_matches('/'),
+                call.path
+            );
             let mut request = self
                 .http
-                .request(method.clone(), url)
+                .request(call.method.clone(), url)
+                .timeout(self.request_timeout)
                 .bearer_auth(session.access_token.expose())
-                .header("Accept", "application/json");
-            if !query.is_empty() {
-                request = request.query(query);
+                .header(ACCEPT, "application/json");
+            for (name, value) in &call.headers {
+                request = request.header(name, value);
             }
-            if let Some(body) = body {
+            if !call.query.is_empty() {
+                request = request.query(&call.query);
+            }
+            if let Some(body) = call.body {
                 request = request.json(body);
             }
             let started = std::time::Instant::now();
-            let response = request.send().await.map_err(Error::from_reqwest)?;
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(error) => {
+                    // A connect error means no byte of the request left this machine.
+                    let never_sent = error.is_connect();
+                    return Err(Failure {
+                        error: Error::from_reqwest(error),
+                        never_sent,
+                    });
+                }
+            };
             let status = response.status().as_u16();
             if let Some(usage) = response
                 .headers()
@@ -174,22 +539,29 @@ impl SalesforceClient {
                 .and_then(|value| value.to_str().ok())
                 .and_then(ApiUsage::parse)
             {
-                *self.usage.lock().unwrap() = Some(usage);
+                self.usage.send_if_modified(|current| {
+                    let changed = *current != Some(usage);
+                    *current = Some(usage);
+                    changed
+                });
             }
+            let headers = response.headers().clone();
             let text = response.text().await.map_err(Error::from_reqwest)?;
-            tracing::debug!(%method, path, status, elapsed_ms = started.elapsed().as_millis() as u64, "salesforce request");
-            if (200..300).contains(&status) {
-                return Ok(text);
+            tracing::debug!(method = %call.method, path = call.path, status, elapsed_ms = started.elapsed().as_millis() as u64, "salesforce request");
+            if (200..300).contains(&status) || status == 304 {
+                return Ok(Reply {
+                    status,
+                    headers,
+                    body: text,
+                });
             }
             let error = Error::from_response(status, &text);
-            let session_expired = matches!(&error, Error::Api { code, .. } if code == "INVALID_SESSION_ID")
-                || status == 401;
-            if session_expired && !refreshed {
+            if status == 401 && !refreshed {
                 self.refresh_after_failure(&session).await?;
                 refreshed = true;
                 continue;
             }
-            return Err(error);
+            return Err(error.into());
         }
     }
 
@@ -223,6 +595,46 @@ impl SalesforceClient {
     }
 }
 
+fn data_path(resource: &str) -> String {
+    format!("/services/data/v{API_VERSION}/{resource}")
+}
+
+/// Object names and record ids go into URL paths, so only letters, digits and `_` pass.
+fn check_name(what: &str, value: &str) -> Result<()> {
+    let valid = !value.is_empty()
+        && value.len() <= 255
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidRequest(format!(
+            "{value:?} is not a valid {what}"
+        )))
+    }
+}
+
+fn record_path(sobject: &str, id: &str) -> Result<String> {
+    check_name("object name", sobject)?;
+    check_name("record id", id)?;
+    Ok(data_path(&format!("sobjects/{sobject}/{id}")))
+}
+
+/// A `nextRecordsUrl` must stay on the REST API of the same instance: the access token
+/// goes with it.
+fn next_page_path(next_records_url: &str) -> Result<String> {
+    let path_is_safe = next_records_url.starts_with("/services/data/")
+        && !next_records_url.contains("..")
+        && !next_records_url.contains(['?', '#', '@', '\\'])
+        && !next_records_url.chars().any(char::is_whitespace);
+    if path_is_safe {
+        Ok(next_records_url.to_string())
+    } else {
+        Err(Error::InvalidRequest(format!(
+            "{next_records_url:?} is not a query page of this org"
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,5 +657,38 @@ mod tests {
         );
         assert_eq!(ApiUsage::parse("per-app-api-usage=1/2"), None);
         assert_eq!(ApiUsage::parse("api-usage=x/5000"), None);
+    }
+
+    #[test]
+    fn names_that_could_change_a_url_path_are_refused() {
+        assert!(record_path("Lead", "00Q000000000001AAA").is_ok());
+        assert!(record_path("Custom_Object__c", "a01000000000001").is_ok());
+        for (sobject, id) in [
+            ("Lead", "../limits"),
+            ("Lead/x", "00Q"),
+            ("Lead", ""),
+            ("", "00Q"),
+            ("Lead", "00Q?fields=Id"),
+            ("Lead", "00Q%2F"),
+        ] {
+            assert!(
+                matches!(record_path(sobject, id), Err(Error::InvalidRequest(_))),
+                "{sobject} {id}"
+            );
+        }
+    }
+
+    #[test]
+    fn next_page_urls_must_stay_on_the_rest_api() {
+        assert!(next_page_path("/services/data/v62.0/query/01gDm0000000001AAA-2000").is_ok());
+        for url in [
+            "https://elsewhere.example/services/data/v62.0/query/x",
+            "//elsewhere.example/services/data/",
+            "/services/data/../../oauth2/revoke",
+            "/services/data/v62.0/query?q=x",
+            "/services/oauth2/userinfo",
+        ] {
+            assert!(next_page_path(url).is_err(), "{url}");
+        }
     }
 }

@@ -16,7 +16,7 @@ use crate::secret::Sensitive;
 pub const KEYCHAIN_SERVICE: &str = "callside";
 
 /// Everything needed to resume a session without a new sign-in. Stored as one keychain
-/// secret, so it is not `Serialize` itself: [`StoredSession::to_secret`] is the only way
+/// secret, so it is not `Serialize` itself: `StoredSession::to_secret` is the only way
 /// out.
 #[derive(Clone, Debug)]
 pub struct StoredSession {

@@ -1,64 +1,14 @@
-//! The Salesforce client against the demo org over real HTTP on 127.0.0.1.
+//! Sign-in, token refresh, session errors and the OS keychain.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
-use callside_salesforce::oauth::{self, OAuthConfig};
+use callside_fake_org::FakeOrg;
+use callside_salesforce::oauth;
 use callside_salesforce::{
-    Error, KeyringStore, MemoryStore, SalesforceClient, StoredSession, TokenStore,
+    Error, ErrorKind, KeyringStore, MemoryStore, SalesforceClient, TokenStore,
 };
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn config(org: &FakeOrg) -> OAuthConfig {
-    OAuthConfig {
-        login_url: org.base_url().parse().unwrap(),
-        client_id: DEMO_CLIENT_ID.into(),
-        callback_port: free_port(),
-        timeout: Duration::from_secs(20),
-    }
-}
-
-/// A browser that follows the authorize URL's redirects, as a person approving would.
-fn curl(url: &str) -> callside_salesforce::Result<()> {
-    let status = std::process::Command::new("curl")
-        .args([
-            "--silent",
-            "--location",
-            "--max-time",
-            "20",
-            "--output",
-            "/dev/null",
-            url,
-        ])
-        .status()
-        .map_err(|e| Error::SignIn(e.to_string()))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(Error::SignIn(format!("curl: {status}")))
-    }
-}
-
-async fn signed_in(org: &FakeOrg) -> (OAuthConfig, StoredSession) {
-    let config = config(org);
-    let session = oauth::sign_in(&config, |url| curl(&url)).await.unwrap();
-    (config, session)
-}
-
-fn token_requests(org: &FakeOrg) -> usize {
-    org.request_log()
-        .iter()
-        .filter(|r| r.method == "POST" && r.path == "/services/oauth2/token")
-        .count()
-}
+use crate::{config, curl, free_port, quick_retries, signed_in, token_requests};
 
 #[tokio::test]
 async fn signs_in_with_pkce_through_the_loopback_redirect_and_reads_the_identity() {
@@ -247,9 +197,11 @@ async fn an_unreachable_org_is_reported_as_offline() {
         "key".into(),
         session,
     )
-    .unwrap();
+    .unwrap()
+    .with_retry_policy(quick_retries());
     let error = client.query("SELECT Id FROM Lead").await.unwrap_err();
     assert!(error.is_offline(), "{error:?}");
+    assert_eq!(error.kind(), ErrorKind::Transport);
 }
 
 /// The OS keychain for real: the Secret Service on Linux (GNOME Keyring under a D-Bus
