@@ -3,10 +3,13 @@
 
 use std::sync::Arc;
 
-use callside_core::{Callside, LogCallOutcome, LogCallRequest, LookupResult, SessionStatus};
-use tauri::State;
+use callside_core::{
+    CallDirection, Callside, LogCallOutcome, LogCallRequest, LookupResult, RecentCall,
+    SessionStatus,
+};
+use tauri::{AppHandle, Emitter, State};
 
-use crate::ipc::IpcError;
+use crate::ipc::{CallerUpdate, IpcError, CALLER_UPDATED};
 use crate::AppState;
 
 fn core(state: &AppState) -> Result<Arc<Callside>, IpcError> {
@@ -38,18 +41,67 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<SessionStatus, IpcEr
     Ok(core(&state)?.sign_out().await?)
 }
 
-#[tauri::command]
-pub async fn lookup_caller(
-    state: State<'_, AppState>,
-    number: String,
-) -> Result<LookupResult, IpcError> {
+fn check_number(number: &str) -> Result<(), IpcError> {
     if number.chars().count() > MAX_NUMBER_INPUT {
         return Err(IpcError {
             code: callside_core::ErrorCode::InvalidInput,
             message: "That is too long to be a phone number.".into(),
         });
     }
-    Ok(core(&state)?.lookup(&number).await?)
+    Ok(())
+}
+
+/// Pops a caller: answers at once (from the cache, or after one search) and sends
+/// fuller or fresher data later as `caller-updated` events.
+#[tauri::command]
+pub async fn lookup_caller(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    number: String,
+    direction: CallDirection,
+) -> Result<LookupResult, IpcError> {
+    check_number(&number)?;
+    let callside = core(&state)?;
+    let result = callside
+        .pop(&number, direction, move |e164, update| {
+            let payload = match update {
+                Ok(result) => CallerUpdate {
+                    number: e164.to_string(),
+                    result: Some(result),
+                    error: None,
+                },
+                Err(error) => CallerUpdate {
+                    number: e164.to_string(),
+                    result: None,
+                    error: Some(error.into()),
+                },
+            };
+            if let Err(error) = app.emit(CALLER_UPDATED, payload) {
+                tracing::warn!("the caller update was not delivered: {error}");
+            }
+        })
+        .await?;
+    Ok(result)
+}
+
+#[tauri::command]
+pub async fn recent_calls(state: State<'_, AppState>) -> Result<Vec<RecentCall>, IpcError> {
+    Ok(core(&state)?.recent_calls(50).await?)
+}
+
+#[tauri::command]
+pub async fn remember_pick(
+    state: State<'_, AppState>,
+    number: String,
+    record_id: String,
+) -> Result<(), IpcError> {
+    check_number(&number)?;
+    Ok(core(&state)?.remember_pick(&number, &record_id).await?)
+}
+
+#[tauri::command]
+pub async fn clear_cache(state: State<'_, AppState>) -> Result<(), IpcError> {
+    Ok(core(&state)?.clear_cache().await?)
 }
 
 #[tauri::command]

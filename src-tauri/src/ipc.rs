@@ -1,14 +1,27 @@
 //! The shapes that cross the IPC boundary besides the core's own model types.
 
-use callside_core::{Error, ErrorCode};
+use callside_core::{Error, ErrorCode, LookupResult};
 use serde::Serialize;
 use ts_rs::TS;
 
 /// Every command fails with this: a code the UI branches on and a message for the rep.
-#[derive(Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
+}
+
+/// The event that carries a pop's later, fuller or fresher data.
+pub const CALLER_UPDATED: &str = "caller-updated";
+
+/// Payload of the `caller-updated` event: the new data for a number (E.164), or why
+/// fetching it failed (the UI then keeps what it shows and marks it).
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CallerUpdate {
+    pub number: String,
+    pub result: Option<LookupResult>,
+    pub error: Option<IpcError>,
 }
 
 impl From<Error> for IpcError {
@@ -27,7 +40,7 @@ mod tests {
     use callside_core::*;
     use ts_rs::TS;
 
-    use super::IpcError;
+    use super::{CallerUpdate, IpcError};
 
     fn bindings_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings")
@@ -39,6 +52,8 @@ mod tests {
         LogCallRequest::export_all_to(dir).unwrap();
         LogCallOutcome::export_all_to(dir).unwrap();
         IpcError::export_all_to(dir).unwrap();
+        CallerUpdate::export_all_to(dir).unwrap();
+        RecentCall::export_all_to(dir).unwrap();
     }
 
     /// The TypeScript types the UI imports are generated from the Rust types; this fails

@@ -40,6 +40,9 @@ pub fn run() {
             commands::sign_out,
             commands::lookup_caller,
             commands::log_call,
+            commands::recent_calls,
+            commands::remember_pick,
+            commands::clear_cache,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {

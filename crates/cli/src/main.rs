@@ -120,6 +120,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         callback_port: cli.callback_port,
         data_dir: cli.data_dir,
         region: cli.region,
+        ..SettingsInput::default()
     })?;
     let callside = Callside::open_with_system_keychain(settings)?;
     match cli.command {

@@ -12,11 +12,12 @@ use crate::calls;
 use crate::error::{Error, Result};
 use crate::lookup;
 use crate::model::{
-    ActionStatus, LogCallOutcome, LogCallRequest, LookupResult, LookupSource, SessionStatus,
+    ActionStatus, CallDirection, LogCallOutcome, LogCallRequest, LookupResult, LookupSource,
+    RecentCall, RecordType, SessionStatus,
 };
 use crate::phone;
 use crate::settings::Settings;
-use crate::store::Store;
+use crate::store::{RecentCallRow, Store};
 
 /// A signed-in org: its client and its database.
 struct Connection {
@@ -54,6 +55,27 @@ fn now() -> String {
         .format(&Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }
+
+fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+fn rfc3339_from_ms(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+fn direction_text(direction: CallDirection) -> &'static str {
+    match direction {
+        CallDirection::Inbound => "inbound",
+        CallDirection::Outbound => "outbound",
+    }
+}
+
+/// A call log is matched to the recent call it ends when it comes within this time.
+const RECENT_CALL_WINDOW_MS: i64 = 12 * 60 * 60 * 1000;
 
 fn today() -> String {
     let date = OffsetDateTime::now_local()
@@ -193,22 +215,29 @@ impl Callside {
         Ok(self.status().await)
     }
 
-    /// Who is calling: Salesforce when reachable, else the local cache.
-    pub async fn lookup(&self, input: &str) -> Result<LookupResult> {
-        let number = phone::normalize(input, &self.settings.region)?;
-        let connection = self
+    async fn signed_in(&self) -> Result<Arc<Connection>> {
+        Ok(self
             .connection()
             .await
-            .ok_or(callside_salesforce::Error::NotSignedIn)?;
-        match lookup::lookup_live(
+            .ok_or(callside_salesforce::Error::NotSignedIn)?)
+    }
+
+    /// Who is calling, fresh from Salesforce when reachable, else from the local cache.
+    /// This is the command line's lookup; the app pops with [`Callside::pop`].
+    pub async fn lookup(&self, input: &str) -> Result<LookupResult> {
+        let number = phone::normalize(input, &self.settings.region)?;
+        let connection = self.signed_in().await?;
+        let fresh = lookup::lookup_live(
             &connection.client,
             &connection.store,
             &number,
             &self.settings.region,
             &now(),
+            now_ms(),
         )
-        .await
-        {
+        .await;
+        self.evict(&connection);
+        match fresh {
             Ok(result) => Ok(result),
             Err(Error::Salesforce(error)) if error.is_offline() => {
                 match connection.store.cached_lookup(&number.e164)? {
@@ -223,6 +252,147 @@ impl Callside {
         }
     }
 
+    /// A screen pop, as fast as the data allows. A number seen before answers from the
+    /// cache at once (source `cache`) and is refreshed in the background; an unknown one
+    /// answers after one search (the first paint), and the best match's related records
+    /// follow. Each later, fuller answer (or the error that stopped it) goes to
+    /// `on_update` with the number in E.164. The call is added to the recent-calls list.
+    pub async fn pop<F>(
+        &self,
+        input: &str,
+        direction: CallDirection,
+        on_update: F,
+    ) -> Result<LookupResult>
+    where
+        F: Fn(&str, Result<LookupResult>) + Send + Sync + 'static,
+    {
+        let number = phone::normalize(input, &self.settings.region)?;
+        let connection = self.signed_in().await?;
+        let region = self.settings.region.clone();
+        let limits = self.settings.cache_limits;
+        if let Some(mut cached) =
+            connection
+                .store
+                .cached_lookup_within(&number.e164, now_ms(), limits.max_age_ms)?
+        {
+            cached.source = LookupSource::Cache;
+            self.add_recent_call(&connection, &cached, direction);
+            let connection = connection.clone();
+            tokio::spawn(async move {
+                let fresh = lookup::lookup_live(
+                    &connection.client,
+                    &connection.store,
+                    &number,
+                    &region,
+                    &now(),
+                    now_ms(),
+                )
+                .await;
+                on_update(&number.e164, fresh);
+            });
+            return Ok(cached);
+        }
+        let picked = connection.store.picked(&number.e164)?;
+        let mut found = lookup::search(
+            &connection.client,
+            &number,
+            &region,
+            picked.as_deref(),
+            &now(),
+        )
+        .await?;
+        let first_paint = found.result.clone();
+        self.add_recent_call(&connection, &first_paint, direction);
+        if lookup::related_account(&first_paint).is_none() {
+            lookup::save(&connection.store, &found, now_ms())?;
+            self.evict(&connection);
+            return Ok(first_paint);
+        }
+        let connection = connection.clone();
+        tokio::spawn(async move {
+            let outcome = lookup::add_related(&connection.client, &mut found.result).await;
+            // Cache what there is either way; the related records come with the next pop.
+            if let Err(error) = lookup::save(&connection.store, &found, now_ms()) {
+                tracing::warn!("the lookup was not cached: {error}");
+            }
+            if let Err(error) = connection.store.evict(limits, now_ms()) {
+                tracing::warn!("the cache could not be trimmed: {error}");
+            }
+            let e164 = found.result.number.clone();
+            on_update(&e164, outcome.map(|()| found.result));
+        });
+        Ok(first_paint)
+    }
+
+    fn add_recent_call(
+        &self,
+        connection: &Connection,
+        result: &LookupResult,
+        direction: CallDirection,
+    ) {
+        let best = result.matches.first();
+        let row = RecentCallRow {
+            id: 0,
+            e164: result.number.clone(),
+            record_id: best.map(|m| m.id.clone()),
+            record_type: best.map(|m| m.record_type.api_name().to_string()),
+            record_name: best.map(|m| m.name.clone()),
+            direction: direction_text(direction).into(),
+            started_ms: now_ms(),
+            duration_seconds: None,
+        };
+        if let Err(error) = connection.store.add_recent_call(&row) {
+            tracing::warn!("the call was not added to the recent calls: {error}");
+        }
+    }
+
+    fn evict(&self, connection: &Connection) {
+        if let Err(error) = connection.store.evict(self.settings.cache_limits, now_ms()) {
+            tracing::warn!("the cache could not be trimmed: {error}");
+        }
+    }
+
+    /// The most recent calls, newest first.
+    pub async fn recent_calls(&self, limit: u32) -> Result<Vec<RecentCall>> {
+        let connection = self.signed_in().await?;
+        Ok(connection
+            .store
+            .recent_calls(limit)?
+            .into_iter()
+            .map(|row| RecentCall {
+                number: row.e164,
+                record_id: row.record_id,
+                record_type: row
+                    .record_type
+                    .as_deref()
+                    .and_then(RecordType::from_api_name),
+                name: row.record_name,
+                direction: if row.direction == "outbound" {
+                    CallDirection::Outbound
+                } else {
+                    CallDirection::Inbound
+                },
+                started_at: rfc3339_from_ms(row.started_ms),
+                duration_seconds: row.duration_seconds,
+            })
+            .collect())
+    }
+
+    /// Remembers the record the rep picked among several matches for a number; the next
+    /// pop of that number puts it first.
+    pub async fn remember_pick(&self, input: &str, record_id: &str) -> Result<()> {
+        let number = phone::normalize(input, &self.settings.region)?;
+        let connection = self.signed_in().await?;
+        connection
+            .store
+            .remember_pick(&number.e164, record_id, now_ms())
+    }
+
+    /// Empties this org's cache, remembered picks and recent calls.
+    pub async fn clear_cache(&self) -> Result<()> {
+        self.signed_in().await?.store.purge_cache()
+    }
+
     /// Logs a call: stored first, then sent. A call that cannot be sent now stays queued.
     pub async fn log_call(&self, request: &LogCallRequest) -> Result<LogCallOutcome> {
         calls::validate(request)?;
@@ -231,6 +401,15 @@ impl Callside {
             .await
             .ok_or(callside_salesforce::Error::NotSignedIn)?;
         let action_id = calls::enqueue(&connection.store, request, &today(), &now())?;
+        // The call ends when it is logged: its duration goes to the recent-calls list.
+        if let Err(error) = connection.store.finish_recent_call(
+            &request.who_id,
+            request.duration_seconds,
+            now_ms(),
+            RECENT_CALL_WINDOW_MS,
+        ) {
+            tracing::warn!("the recent call was not updated: {error}");
+        }
         let item = connection
             .store
             .outbox_item(&action_id)?

@@ -52,16 +52,19 @@ impl Error {
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::Config(_) => ErrorCode::InvalidInput,
             Error::Storage(_) => ErrorCode::Internal,
-            Error::Salesforce(error) => match error {
-                Sf::NotSignedIn => ErrorCode::NotSignedIn,
-                Sf::SignInRequired(_) => ErrorCode::SessionExpired,
-                Sf::Unreachable(_) | Sf::Timeout => ErrorCode::Offline,
-                Sf::Api { code, .. } if code == "INVALID_SESSION_ID" => ErrorCode::SessionExpired,
-                Sf::SignIn(_) | Sf::Keychain(_) | Sf::Api { .. } | Sf::Decode(_) => {
-                    ErrorCode::Salesforce
+            Error::Salesforce(error) => {
+                use callside_salesforce::error::ErrorKind;
+                match (error, error.kind()) {
+                    (Sf::NotSignedIn, _) => ErrorCode::NotSignedIn,
+                    (_, ErrorKind::NotSignedIn | ErrorKind::SessionExpired) => {
+                        ErrorCode::SessionExpired
+                    }
+                    (_, ErrorKind::Transport) => ErrorCode::Offline,
+                    (_, ErrorKind::Config) => ErrorCode::InvalidInput,
+                    (_, ErrorKind::Decode) => ErrorCode::Internal,
+                    _ => ErrorCode::Salesforce,
                 }
-                _ => ErrorCode::Internal,
-            },
+            }
         }
     }
 }

@@ -42,6 +42,7 @@ pub fn caller_search(number: &PhoneNumber) -> String {
         let mut list = vec!["Id", "Name"];
         list.extend_from_slice(extra);
         list.extend_from_slice(phone_fields(record_type));
+        list.push("LastActivityDate");
         list.push("LastModifiedDate");
         list.join(", ")
     };
@@ -90,10 +91,11 @@ fn child_records<'a>(record: &'a Value, relationship: &str) -> &'a [Value] {
         .unwrap_or(&[])
 }
 
-/// A verified candidate: the match, its raw fields and when it last changed.
-struct Candidate {
+/// A verified candidate: the match, its raw fields, and when it last saw activity.
+pub struct Candidate {
     caller: CallerMatch,
     fields: Value,
+    last_activity: String,
     last_modified: String,
 }
 
@@ -127,89 +129,139 @@ fn candidate(record: &Value, number: &PhoneNumber, region: &str) -> Option<Candi
             cases: Vec::new(),
         },
         fields: record.clone(),
+        last_activity: text(record, "LastActivityDate").unwrap_or_default(),
         last_modified: text(record, "LastModifiedDate").unwrap_or_default(),
     })
 }
 
-/// Keeps the candidates whose stored numbers really are `number`, best first: Contact
-/// before Lead before Account, then the most recently changed.
-fn verified_and_ranked(records: &[Value], number: &PhoneNumber, region: &str) -> Vec<Candidate> {
+/// Keeps the candidates whose stored numbers really are `number`, best first: the record
+/// the rep picked for this number before, then Contact before Lead before Account, then
+/// the most recent activity, then the most recently changed.
+fn verified_and_ranked(
+    records: &[Value],
+    number: &PhoneNumber,
+    region: &str,
+    picked: Option<&str>,
+) -> Vec<Candidate> {
     let mut candidates: Vec<Candidate> = records
         .iter()
         .filter_map(|record| candidate(record, number, region))
         .collect();
     candidates.sort_by(|a, b| {
-        a.caller
-            .record_type
-            .cmp(&b.caller.record_type)
+        let picked_first = |c: &Candidate| Some(c.caller.id.as_str()) != picked;
+        picked_first(a)
+            .cmp(&picked_first(b))
+            .then_with(|| a.caller.record_type.cmp(&b.caller.record_type))
+            .then_with(|| b.last_activity.cmp(&a.last_activity))
             .then_with(|| b.last_modified.cmp(&a.last_modified))
     });
     candidates
 }
 
-/// Looks `number` up in Salesforce and caches what it found.
-pub async fn lookup_live(
+/// What one search found: the first paint (matches, no related records yet) and the
+/// verified candidates behind it.
+pub struct Found {
+    pub result: LookupResult,
+    candidates: Vec<Candidate>,
+}
+
+/// The first round trip of a pop: candidates from one SOSL search, verified and ranked.
+pub async fn search(
     client: &SalesforceClient,
-    store: &Store,
     number: &PhoneNumber,
     region: &str,
+    picked: Option<&str>,
     now: &str,
-) -> Result<LookupResult> {
+) -> Result<Found> {
     let records = client.search(&caller_search(number)).await?;
-    let candidates = verified_and_ranked(&records, number, region);
-    let mut matches: Vec<CallerMatch> = candidates.iter().map(|c| c.caller.clone()).collect();
-    if let Some(best) = matches.first_mut() {
-        if let (RecordType::Contact | RecordType::Account, Some(account_id)) =
-            (best.record_type, best.account_id.clone())
-        {
-            let related = client.query(&related_query(&account_id)).await?;
-            if let Some(account) = related.records.first() {
-                best.opportunities = child_records(account, "Opportunities")
-                    .iter()
-                    .filter_map(|o| {
-                        Some(OpportunitySummary {
-                            id: text(o, "Id")?,
-                            name: text(o, "Name").unwrap_or_default(),
-                            stage: text(o, "StageName").unwrap_or_default(),
-                            amount: decimal(o, "Amount"),
-                            close_date: text(o, "CloseDate"),
-                            probability: decimal(o, "Probability"),
-                        })
-                    })
-                    .collect();
-                best.cases = child_records(account, "Cases")
-                    .iter()
-                    .filter_map(|c| {
-                        Some(CaseSummary {
-                            id: text(c, "Id")?,
-                            case_number: text(c, "CaseNumber").unwrap_or_default(),
-                            subject: text(c, "Subject"),
-                            status: text(c, "Status"),
-                            priority: text(c, "Priority"),
-                        })
-                    })
-                    .collect();
-            }
-        }
+    let candidates = verified_and_ranked(&records, number, region, picked);
+    Ok(Found {
+        result: LookupResult {
+            number: number.e164.clone(),
+            source: LookupSource::Salesforce,
+            fetched_at: now.to_string(),
+            matches: candidates.iter().map(|c| c.caller.clone()).collect(),
+        },
+        candidates,
+    })
+}
+
+/// The account whose open opportunities and cases the best match shows, if any.
+pub fn related_account(result: &LookupResult) -> Option<String> {
+    let best = result.matches.first()?;
+    match best.record_type {
+        RecordType::Contact | RecordType::Account => best.account_id.clone(),
+        RecordType::Lead => None,
     }
-    let result = LookupResult {
-        number: number.e164.clone(),
-        source: LookupSource::Salesforce,
-        fetched_at: now.to_string(),
-        matches,
+}
+
+/// The second round trip: the best match's open opportunities and open cases.
+pub async fn add_related(client: &SalesforceClient, result: &mut LookupResult) -> Result<()> {
+    let Some(account_id) = related_account(result) else {
+        return Ok(());
     };
-    let cached: Vec<CachedRecord<'_>> = candidates
+    let related = client.query(&related_query(&account_id)).await?;
+    let (Some(best), Some(account)) = (result.matches.first_mut(), related.records.first()) else {
+        return Ok(());
+    };
+    best.opportunities = child_records(account, "Opportunities")
+        .iter()
+        .filter_map(|o| {
+            Some(OpportunitySummary {
+                id: text(o, "Id")?,
+                name: text(o, "Name").unwrap_or_default(),
+                stage: text(o, "StageName").unwrap_or_default(),
+                amount: decimal(o, "Amount"),
+                close_date: text(o, "CloseDate"),
+                probability: decimal(o, "Probability"),
+            })
+        })
+        .collect();
+    best.cases = child_records(account, "Cases")
+        .iter()
+        .filter_map(|c| {
+            Some(CaseSummary {
+                id: text(c, "Id")?,
+                case_number: text(c, "CaseNumber").unwrap_or_default(),
+                subject: text(c, "Subject"),
+                status: text(c, "Status"),
+                priority: text(c, "Priority"),
+            })
+        })
+        .collect();
+    Ok(())
+}
+
+/// Caches a found result (with whatever related records it carries).
+pub fn save(store: &Store, found: &Found, now_ms: i64) -> Result<()> {
+    let cached: Vec<CachedRecord<'_>> = found
+        .candidates
         .iter()
         .map(|c| CachedRecord {
             id: &c.caller.id,
             sobject: c.caller.record_type.api_name(),
             name: &c.caller.name,
             fields: &c.fields,
-            phones: vec![number.e164.clone()],
+            phones: vec![found.result.number.clone()],
         })
         .collect();
-    store.save_lookup(&result, &cached)?;
-    Ok(result)
+    store.save_lookup(&found.result, &cached, now_ms)
+}
+
+/// Looks `number` up in Salesforce (search, then related records) and caches it.
+pub async fn lookup_live(
+    client: &SalesforceClient,
+    store: &Store,
+    number: &PhoneNumber,
+    region: &str,
+    now: &str,
+    now_ms: i64,
+) -> Result<LookupResult> {
+    let picked = store.picked(&number.e164)?;
+    let mut found = search(client, number, region, picked.as_deref(), now).await?;
+    add_related(client, &mut found.result).await?;
+    save(store, &found, now_ms)?;
+    Ok(found.result)
 }
 
 #[cfg(test)]
@@ -237,11 +289,25 @@ mod tests {
             json!({"attributes": {"type": "Contact"}, "Id": "0031", "Name": "Old", "MobilePhone": "+1 720 555 0100", "LastModifiedDate": "2025-01-01"}),
             json!({"attributes": {"type": "Contact"}, "Id": "0032", "Name": "New", "Phone": "7205550100", "LastModifiedDate": "2026-01-01", "Account": {"Name": "Summit"}, "AccountId": "0019"}),
         ];
-        let ranked = verified_and_ranked(&records, &number, "US");
+        let ranked = verified_and_ranked(&records, &number, "US", None);
         let ids: Vec<&str> = ranked.iter().map(|c| c.caller.id.as_str()).collect();
         assert_eq!(ids, vec!["0032", "0031", "00Q1"]);
         assert_eq!(ranked[0].caller.company.as_deref(), Some("Summit"));
         assert_eq!(ranked[1].caller.phone.as_deref(), Some("+1 720 555 0100"));
+
+        let picked = verified_and_ranked(&records, &number, "US", Some("00Q1"));
+        assert_eq!(picked[0].caller.id, "00Q1", "a remembered pick comes first");
+    }
+
+    #[test]
+    fn recent_activity_ranks_before_recent_changes() {
+        let number = normalize("(720) 555-0100", "US").unwrap();
+        let records = vec![
+            json!({"attributes": {"type": "Lead"}, "Id": "00Q1", "Name": "Edited", "Phone": "7205550100", "LastActivityDate": "2026-01-01", "LastModifiedDate": "2026-06-01"}),
+            json!({"attributes": {"type": "Lead"}, "Id": "00Q2", "Name": "Called", "Phone": "7205550100", "LastActivityDate": "2026-05-01", "LastModifiedDate": "2026-02-01"}),
+        ];
+        let ranked = verified_and_ranked(&records, &number, "US", None);
+        assert_eq!(ranked[0].caller.id, "00Q2");
     }
 
     #[test]

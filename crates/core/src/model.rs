@@ -159,3 +159,20 @@ pub struct LogCallOutcome {
     pub task_id: Option<String>,
     pub message: Option<String>,
 }
+
+/// One entry of the recent-calls list.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RecentCall {
+    /// E.164
+    pub number: String,
+    pub record_id: Option<String>,
+    pub record_type: Option<RecordType>,
+    pub name: Option<String>,
+    pub direction: CallDirection,
+    /// RFC 3339, UTC
+    pub started_at: String,
+    /// Set when the call was logged.
+    pub duration_seconds: Option<u32>,
+}

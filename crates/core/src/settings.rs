@@ -8,6 +8,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::store::CacheLimits;
 
 pub const DEFAULT_LOGIN_URL: &str = "https://login.salesforce.com";
 /// The loopback port of the sign-in redirect; a connected app registers
@@ -25,6 +26,10 @@ pub struct SettingsInput {
     pub data_dir: Option<PathBuf>,
     /// The default region for numbers written without a country code (ISO 3166, "US").
     pub region: Option<String>,
+    /// At most this many records are cached (least recently used go first).
+    pub cache_max_records: Option<u64>,
+    /// Cached entries older than this many days are not shown and are removed.
+    pub cache_max_age_days: Option<u32>,
 }
 
 impl SettingsInput {
@@ -35,6 +40,8 @@ impl SettingsInput {
             callback_port: self.callback_port.or(other.callback_port),
             data_dir: self.data_dir.or(other.data_dir),
             region: self.region.or(other.region),
+            cache_max_records: self.cache_max_records.or(other.cache_max_records),
+            cache_max_age_days: self.cache_max_age_days.or(other.cache_max_age_days),
         }
     }
 
@@ -52,6 +59,7 @@ impl SettingsInput {
             callback_port,
             data_dir: get("CALLSIDE_DATA_DIR").map(PathBuf::from),
             region: get("CALLSIDE_REGION"),
+            ..SettingsInput::default()
         })
     }
 
@@ -87,6 +95,20 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub region: String,
     pub sign_in_timeout: Duration,
+    pub cache_limits: CacheLimits,
+}
+
+/// The region of the system locale (`de_DE.UTF-8` gives `DE`), if it names one.
+pub fn locale_region(lookup: &impl Fn(&str) -> Option<String>) -> Option<String> {
+    ["LC_ALL", "LC_TELEPHONE", "LANG"]
+        .iter()
+        .filter_map(|name| lookup(name))
+        .find(|value| !value.is_empty())
+        .and_then(|locale| {
+            let territory = locale.split(['.', '@']).next()?.split(['_', '-']).nth(1)?;
+            let region = territory.to_ascii_uppercase();
+            crate::phone::parse_region(&region).ok().map(|_| region)
+        })
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -116,7 +138,11 @@ impl Settings {
             Some(path) => SettingsInput::from_file(&path)?,
             None => SettingsInput::default(),
         };
-        Settings::from_layers(flags.or(env).or(file))
+        let locale = SettingsInput {
+            region: locale_region(&lookup),
+            ..SettingsInput::default()
+        };
+        Settings::from_layers(flags.or(env).or(file).or(locale))
     }
 
     pub fn from_layers(input: SettingsInput) -> Result<Settings> {
@@ -145,6 +171,14 @@ impl Settings {
             .trim()
             .to_ascii_uppercase();
         crate::phone::parse_region(&region)?;
+        let defaults = CacheLimits::default();
+        let cache_limits = CacheLimits {
+            max_records: input.cache_max_records.unwrap_or(defaults.max_records),
+            max_age_ms: input
+                .cache_max_age_days
+                .map(|days| i64::from(days) * 24 * 60 * 60 * 1000)
+                .unwrap_or(defaults.max_age_ms),
+        };
         Ok(Settings {
             login_url,
             client_id: input.client_id.map(|id| id.trim().to_string()),
@@ -152,6 +186,7 @@ impl Settings {
             data_dir,
             region,
             sign_in_timeout: Duration::from_secs(120),
+            cache_limits,
         })
     }
 
@@ -204,6 +239,44 @@ mod tests {
         assert_eq!(settings.callback_port, 9200);
         assert_eq!(settings.region, "DE");
         assert_eq!(settings.data_dir, PathBuf::from("/tmp/callside-test"));
+    }
+
+    #[test]
+    fn the_region_falls_back_to_the_system_locale() {
+        let lookup = env(&[
+            ("LANG", "de_DE.UTF-8"),
+            ("CALLSIDE_CONFIG", "/nonexistent/c.toml"),
+            ("CALLSIDE_DATA_DIR", "/tmp/x"),
+        ]);
+        assert_eq!(
+            Settings::resolve_with(SettingsInput::default(), lookup)
+                .unwrap()
+                .region,
+            "DE"
+        );
+        let lookup = env(&[
+            ("LANG", "C.UTF-8"),
+            ("CALLSIDE_CONFIG", "/nonexistent/c.toml"),
+            ("CALLSIDE_DATA_DIR", "/tmp/x"),
+        ]);
+        assert_eq!(
+            Settings::resolve_with(SettingsInput::default(), lookup)
+                .unwrap()
+                .region,
+            "US"
+        );
+        let lookup = env(&[
+            ("LANG", "de_DE.UTF-8"),
+            ("CALLSIDE_REGION", "GB"),
+            ("CALLSIDE_CONFIG", "/nonexistent/c.toml"),
+            ("CALLSIDE_DATA_DIR", "/tmp/x"),
+        ]);
+        assert_eq!(
+            Settings::resolve_with(SettingsInput::default(), lookup)
+                .unwrap()
+                .region,
+            "GB"
+        );
     }
 
     #[test]

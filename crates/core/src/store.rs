@@ -44,7 +44,58 @@ const MIGRATIONS: &[&str] = &[
          updated_at TEXT NOT NULL
      );
      CREATE INDEX outbox_status ON outbox(status, created_at);",
+    // 2: bounded cache (least recently used first out), remembered picks, recent calls.
+    "ALTER TABLE cached_record ADD COLUMN last_used_ms INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE cached_record ADD COLUMN fetched_ms INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE cached_lookup ADD COLUMN fetched_ms INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX cached_record_lru ON cached_record(last_used_ms);
+     CREATE INDEX cached_record_phone_record ON cached_record_phone(record_id);
+     CREATE TABLE number_pick (
+         e164 TEXT PRIMARY KEY,
+         record_id TEXT NOT NULL,
+         picked_ms INTEGER NOT NULL
+     );
+     CREATE TABLE recent_call (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         e164 TEXT NOT NULL,
+         record_id TEXT,
+         record_type TEXT,
+         record_name TEXT,
+         direction TEXT NOT NULL,
+         started_ms INTEGER NOT NULL,
+         duration_seconds INTEGER
+     );
+     CREATE INDEX recent_call_started ON recent_call(started_ms);",
 ];
+
+/// How much the cache may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheLimits {
+    pub max_records: u64,
+    pub max_age_ms: i64,
+}
+
+impl Default for CacheLimits {
+    fn default() -> Self {
+        CacheLimits {
+            max_records: 5_000,
+            max_age_ms: 30 * 24 * 60 * 60 * 1000,
+        }
+    }
+}
+
+/// One entry of the recent-calls list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecentCallRow {
+    pub id: i64,
+    pub e164: String,
+    pub record_id: Option<String>,
+    pub record_type: Option<String>,
+    pub record_name: Option<String>,
+    pub direction: String,
+    pub started_ms: i64,
+    pub duration_seconds: Option<u32>,
+}
 
 /// One queued action.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,8 +160,9 @@ impl Store {
         let mut connection = Connection::open(path)?;
         restrict_to_owner(path)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
-        // The outbox promises that a queued click survives a crash or power loss.
-        connection.pragma_update(None, "synchronous", "FULL")?;
+        // The cache may lose its last writes in a power loss (it is derived data); the
+        // outbox may not: its writes go through `durably`, which syncs each commit.
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
@@ -126,46 +178,60 @@ impl Store {
     }
 
     /// Stores a lookup's result and the records it showed, replacing older copies.
-    pub fn save_lookup(&self, result: &LookupResult, records: &[CachedRecord<'_>]) -> Result<()> {
+    /// Records that no longer answer to the number (deleted or merged in Salesforce, or
+    /// their number changed) lose their link to it.
+    pub fn save_lookup(
+        &self,
+        result: &LookupResult,
+        records: &[CachedRecord<'_>],
+        now_ms: i64,
+    ) -> Result<()> {
+        self.save_lookups(&[(result, records)], now_ms)
+    }
+
+    /// [`Store::save_lookup`] for many lookups in one transaction.
+    pub fn save_lookups(
+        &self,
+        lookups: &[(&LookupResult, &[CachedRecord<'_>])],
+        now_ms: i64,
+    ) -> Result<()> {
         let mut connection = self.connection.lock().unwrap();
         let transaction = connection.transaction()?;
-        for record in records {
-            transaction.execute(
-                "INSERT INTO cached_record (id, sobject, name, fields_json, fetched_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(id) DO UPDATE SET sobject = excluded.sobject, name = excluded.name,
-                     fields_json = excluded.fields_json, fetched_at = excluded.fetched_at",
-                params![
-                    record.id,
-                    record.sobject,
-                    record.name,
-                    record.fields.to_string(),
-                    result.fetched_at
-                ],
-            )?;
-            transaction.execute(
-                "DELETE FROM cached_record_phone WHERE record_id = ?1",
-                params![record.id],
-            )?;
-            for e164 in &record.phones {
-                transaction.execute(
-                    "INSERT OR IGNORE INTO cached_record_phone (e164, record_id) VALUES (?1, ?2)",
-                    params![e164, record.id],
-                )?;
-            }
+        for (result, records) in lookups {
+            save_one(&transaction, result, records, now_ms)?;
         }
-        let json = serde_json::to_string(result).map_err(|e| Error::Storage(e.to_string()))?;
-        transaction.execute(
-            "INSERT INTO cached_lookup (e164, result_json, fetched_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT(e164) DO UPDATE SET result_json = excluded.result_json,
-                 fetched_at = excluded.fetched_at",
-            params![result.number, json, result.fetched_at],
-        )?;
         transaction.commit()?;
         Ok(())
     }
 
-    /// The last result fetched for a number, if any.
+    /// The last result fetched for a number, if any and not older than `max_age_ms`; a
+    /// hit counts as a use of its records for the least-recently-used order.
+    pub fn cached_lookup_within(
+        &self,
+        e164: &str,
+        now_ms: i64,
+        max_age_ms: i64,
+    ) -> Result<Option<LookupResult>> {
+        let connection = self.connection.lock().unwrap();
+        let json: Option<String> = connection
+            .query_row(
+                "SELECT result_json FROM cached_lookup WHERE e164 = ?1 AND fetched_ms >= ?2",
+                params![e164, now_ms.saturating_sub(max_age_ms)],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if json.is_some() {
+            connection.execute(
+                "UPDATE cached_record SET last_used_ms = ?2
+                 WHERE id IN (SELECT record_id FROM cached_record_phone WHERE e164 = ?1)",
+                params![e164, now_ms],
+            )?;
+        }
+        drop(connection);
+        decode_lookup(json)
+    }
+
+    /// The last result fetched for a number, whatever its age.
     pub fn cached_lookup(&self, e164: &str) -> Result<Option<LookupResult>> {
         let connection = self.connection.lock().unwrap();
         let json: Option<String> = connection
@@ -175,37 +241,232 @@ impl Store {
                 |row| row.get(0),
             )
             .optional()?;
-        match json {
-            Some(json) => serde_json::from_str(&json)
-                .map(Some)
-                .map_err(|e| Error::Storage(format!("a cached lookup is unreadable: {e}"))),
-            None => Ok(None),
-        }
+        drop(connection);
+        decode_lookup(json)
     }
 
+    /// Applies the limits: entries older than the age limit go, then the least recently
+    /// used records beyond the count limit, each with the lookups that showed them.
+    /// Returns how many records were removed.
+    pub fn evict(&self, limits: CacheLimits, now_ms: i64) -> Result<u64> {
+        let mut connection = self.connection.lock().unwrap();
+        let transaction = connection.transaction()?;
+        let cutoff = now_ms.saturating_sub(limits.max_age_ms);
+        transaction.execute(
+            "DELETE FROM cached_lookup WHERE fetched_ms < ?1",
+            params![cutoff],
+        )?;
+        transaction.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS evicted (id TEXT PRIMARY KEY); DELETE FROM evicted;",
+        )?;
+        transaction.execute(
+            "INSERT INTO evicted (id) SELECT id FROM cached_record WHERE fetched_ms < ?1",
+            params![cutoff],
+        )?;
+        let count: u64 = transaction.query_row(
+            "SELECT COUNT(*) FROM cached_record WHERE id NOT IN (SELECT id FROM evicted)",
+            [],
+            |row| row.get(0),
+        )?;
+        if count > limits.max_records {
+            transaction.execute(
+                "INSERT INTO evicted (id) SELECT id FROM cached_record
+                 WHERE id NOT IN (SELECT id FROM evicted)
+                 ORDER BY last_used_ms ASC, id LIMIT ?1",
+                params![count - limits.max_records],
+            )?;
+        }
+        transaction.execute(
+            "DELETE FROM cached_lookup WHERE e164 IN (
+                 SELECT e164 FROM cached_record_phone WHERE record_id IN (SELECT id FROM evicted))",
+            [],
+        )?;
+        let removed = transaction.execute(
+            "DELETE FROM cached_record WHERE id IN (SELECT id FROM evicted)",
+            [],
+        )? as u64;
+        transaction.execute("DELETE FROM evicted", [])?;
+        transaction.commit()?;
+        Ok(removed)
+    }
+
+    /// Remembers which record the rep picked for a number shown with several matches.
+    pub fn remember_pick(&self, e164: &str, record_id: &str, now_ms: i64) -> Result<()> {
+        let connection = self.connection.lock().unwrap();
+        connection.execute(
+            "INSERT INTO number_pick (e164, record_id, picked_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT(e164) DO UPDATE SET record_id = excluded.record_id, picked_ms = excluded.picked_ms",
+            params![e164, record_id, now_ms],
+        )?;
+        Ok(())
+    }
+
+    pub fn picked(&self, e164: &str) -> Result<Option<String>> {
+        let connection = self.connection.lock().unwrap();
+        Ok(connection
+            .query_row(
+                "SELECT record_id FROM number_pick WHERE e164 = ?1",
+                params![e164],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Adds a call to the recent-calls list; returns its id.
+    pub fn add_recent_call(&self, row: &RecentCallRow) -> Result<i64> {
+        let connection = self.connection.lock().unwrap();
+        connection.execute(
+            "INSERT INTO recent_call (e164, record_id, record_type, record_name, direction, started_ms, duration_seconds)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                row.e164,
+                row.record_id,
+                row.record_type,
+                row.record_name,
+                row.direction,
+                row.started_ms,
+                row.duration_seconds
+            ],
+        )?;
+        Ok(connection.last_insert_rowid())
+    }
+
+    /// Sets the duration of the latest recent call with this person, if one started
+    /// within `window_ms`.
+    pub fn finish_recent_call(
+        &self,
+        record_id: &str,
+        duration_seconds: u32,
+        now_ms: i64,
+        window_ms: i64,
+    ) -> Result<()> {
+        let connection = self.connection.lock().unwrap();
+        connection.execute(
+            "UPDATE recent_call SET duration_seconds = ?2 WHERE id = (
+                 SELECT id FROM recent_call WHERE record_id = ?1 AND started_ms >= ?3
+                 ORDER BY started_ms DESC, id DESC LIMIT 1)",
+            params![
+                record_id,
+                duration_seconds,
+                now_ms.saturating_sub(window_ms)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The most recent calls, newest first.
+    pub fn recent_calls(&self, limit: u32) -> Result<Vec<RecentCallRow>> {
+        let connection = self.connection.lock().unwrap();
+        let mut statement = connection.prepare(
+            "SELECT id, e164, record_id, record_type, record_name, direction, started_ms, duration_seconds
+             FROM recent_call ORDER BY started_ms DESC, id DESC LIMIT ?1",
+        )?;
+        let rows = statement
+            .query_map(params![limit], |row| {
+                Ok(RecentCallRow {
+                    id: row.get(0)?,
+                    e164: row.get(1)?,
+                    record_id: row.get(2)?,
+                    record_type: row.get(3)?,
+                    record_name: row.get(4)?,
+                    direction: row.get(5)?,
+                    started_ms: row.get(6)?,
+                    duration_seconds: row.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+fn save_one(
+    transaction: &rusqlite::Transaction<'_>,
+    result: &LookupResult,
+    records: &[CachedRecord<'_>],
+    now_ms: i64,
+) -> Result<()> {
+    transaction.execute(
+        "DELETE FROM cached_record_phone WHERE e164 = ?1",
+        params![result.number],
+    )?;
+    for record in records {
+        transaction.execute(
+            "INSERT INTO cached_record (id, sobject, name, fields_json, fetched_at, fetched_ms, last_used_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+             ON CONFLICT(id) DO UPDATE SET sobject = excluded.sobject, name = excluded.name,
+                 fields_json = excluded.fields_json, fetched_at = excluded.fetched_at,
+                 fetched_ms = excluded.fetched_ms, last_used_ms = excluded.last_used_ms",
+            params![
+                record.id,
+                record.sobject,
+                record.name,
+                record.fields.to_string(),
+                result.fetched_at,
+                now_ms
+            ],
+        )?;
+        for e164 in &record.phones {
+            transaction.execute(
+                "INSERT OR IGNORE INTO cached_record_phone (e164, record_id) VALUES (?1, ?2)",
+                params![e164, record.id],
+            )?;
+        }
+    }
+    let json = serde_json::to_string(result).map_err(|e| Error::Storage(e.to_string()))?;
+    transaction.execute(
+        "INSERT INTO cached_lookup (e164, result_json, fetched_at, fetched_ms) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(e164) DO UPDATE SET result_json = excluded.result_json,
+             fetched_at = excluded.fetched_at, fetched_ms = excluded.fetched_ms",
+        params![result.number, json, result.fetched_at, now_ms],
+    )?;
+    Ok(())
+}
+
+fn decode_lookup(json: Option<String>) -> Result<Option<LookupResult>> {
+    match json {
+        Some(json) => serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| Error::Storage(format!("a cached lookup is unreadable: {e}"))),
+        None => Ok(None),
+    }
+}
+
+impl Store {
     /// How many records the cache holds.
     pub fn cached_record_count(&self) -> Result<u64> {
         let connection = self.connection.lock().unwrap();
         Ok(connection.query_row("SELECT COUNT(*) FROM cached_record", [], |row| row.get(0))?)
     }
 
-    /// Empties the cache (not the outbox).
+    /// Empties the cache, the remembered picks and the recent calls (not the outbox).
     pub fn purge_cache(&self) -> Result<()> {
         let connection = self.connection.lock().unwrap();
         connection.execute_batch(
-            "DELETE FROM cached_lookup; DELETE FROM cached_record_phone; DELETE FROM cached_record;",
+            "DELETE FROM cached_lookup; DELETE FROM cached_record_phone; DELETE FROM cached_record;
+             DELETE FROM number_pick; DELETE FROM recent_call;",
         )?;
         Ok(())
     }
 
+    /// Runs `write` with every commit synced to disk (`synchronous = FULL`), so it
+    /// survives a crash or power loss once this returns.
+    fn durably<T>(&self, write: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let connection = self.connection.lock().unwrap();
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        let outcome = write(&connection);
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(outcome?)
+    }
+
     /// Queues an action; it is durable when this returns.
     pub fn enqueue(&self, id: &str, kind: &str, payload_json: &str, now: &str) -> Result<()> {
-        let connection = self.connection.lock().unwrap();
-        connection.execute(
-            "INSERT INTO outbox (id, kind, payload_json, status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, 'pending', ?4, ?4)",
-            params![id, kind, payload_json, now],
-        )?;
+        self.durably(|connection| {
+            connection.execute(
+                "INSERT INTO outbox (id, kind, payload_json, status, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, ?4)",
+                params![id, kind, payload_json, now],
+            )
+        })?;
         Ok(())
     }
 
@@ -236,11 +497,12 @@ impl Store {
 
     /// Records that a send is about to start, so a crash mid-send is known afterwards.
     pub fn mark_attempt(&self, id: &str, now: &str) -> Result<()> {
-        let connection = self.connection.lock().unwrap();
-        connection.execute(
-            "UPDATE outbox SET attempts = attempts + 1, updated_at = ?2 WHERE id = ?1",
-            params![id, now],
-        )?;
+        self.durably(|connection| {
+            connection.execute(
+                "UPDATE outbox SET attempts = attempts + 1, updated_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )
+        })?;
         Ok(())
     }
 
@@ -252,12 +514,13 @@ impl Store {
         error: Option<&str>,
         now: &str,
     ) -> Result<()> {
-        let connection = self.connection.lock().unwrap();
-        connection.execute(
-            "UPDATE outbox SET status = ?2, result_id = COALESCE(?3, result_id), last_error = ?4,
-                 updated_at = ?5 WHERE id = ?1",
-            params![id, status_text(status), result_id, error, now],
-        )?;
+        self.durably(|connection| {
+            connection.execute(
+                "UPDATE outbox SET status = ?2, result_id = COALESCE(?3, result_id), last_error = ?4,
+                     updated_at = ?5 WHERE id = ?1",
+                params![id, status_text(status), result_id, error, now],
+            )
+        })?;
         Ok(())
     }
 }
@@ -351,6 +614,7 @@ mod tests {
                     fields: &fields,
                     phones: vec!["+17205550100".into()],
                 }],
+                1_000,
             )
             .unwrap();
         store

@@ -51,6 +51,7 @@ fn settings(org: &FakeOrg, data_dir: &std::path::Path, region: &str) -> Settings
         callback_port: Some(free_port()),
         data_dir: Some(data_dir.to_path_buf()),
         region: Some(region.into()),
+        ..SettingsInput::default()
     })
     .unwrap()
 }
@@ -525,10 +526,11 @@ async fn a_call_log_salesforce_refuses_is_kept_as_failed_with_its_message() {
         .await
         .unwrap();
     assert_eq!(outcome.status, ActionStatus::Failed);
-    assert!(outcome
-        .message
-        .unwrap()
-        .contains("INVALID_CROSS_REFERENCE_KEY"));
+    let message = outcome.message.unwrap();
+    assert!(
+        message.contains("invalid cross reference id"),
+        "Salesforce's own message: {message}"
+    );
     let stored = harness
         .callside
         .action(&outcome.action_id)
@@ -536,4 +538,183 @@ async fn a_call_log_salesforce_refuses_is_kept_as_failed_with_its_message() {
         .unwrap()
         .unwrap();
     assert_eq!(stored.status, ActionStatus::Failed, "kept, not dropped");
+}
+
+async fn pop_with_updates(
+    callside: &Callside,
+    number: &str,
+) -> (
+    callside_core::LookupResult,
+    tokio::sync::mpsc::UnboundedReceiver<callside_core::Result<callside_core::LookupResult>>,
+) {
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    let first = callside
+        .pop(number, CallDirection::Inbound, move |_number, update| {
+            let _ = sender.send(update);
+        })
+        .await
+        .unwrap();
+    (first, receiver)
+}
+
+#[tokio::test]
+async fn an_unknown_number_paints_after_one_search_and_the_panel_fills_in() {
+    let harness = signed_in("US").await;
+    let before = harness.org.api_request_count();
+    let (first, mut updates) = pop_with_updates(&harness.callside, "(720) 555-0111").await;
+    assert_eq!(first.source, LookupSource::Salesforce);
+    assert_eq!(first.matches[0].name, "Dana Whitfield");
+    assert!(
+        first.matches[0].opportunities.is_empty(),
+        "the first paint waits for nothing else"
+    );
+    let full = updates.recv().await.unwrap().unwrap();
+    assert_eq!(full.matches[0].opportunities.len(), 2);
+    assert_eq!(full.matches[0].cases.len(), 1);
+    assert_eq!(harness.org.api_request_count() - before, 2);
+}
+
+#[tokio::test]
+async fn a_number_seen_before_pops_from_the_cache_and_is_refreshed_in_the_background() {
+    let harness = signed_in("US").await;
+    let (_, mut updates) = pop_with_updates(&harness.callside, "(720) 555-0111").await;
+    updates.recv().await.unwrap().unwrap();
+
+    let before = harness.org.api_request_count();
+    let (cached, mut updates) = pop_with_updates(&harness.callside, "+1 720 555 0111").await;
+    assert_eq!(cached.source, LookupSource::Cache);
+    assert_eq!(
+        cached.matches[0].opportunities.len(),
+        2,
+        "the cache holds the full panel"
+    );
+    let fresh = updates.recv().await.unwrap().unwrap();
+    assert_eq!(fresh.source, LookupSource::Salesforce);
+    assert_eq!(fresh.matches, cached.matches);
+    assert_eq!(
+        harness.org.api_request_count() - before,
+        2,
+        "one refresh: search and related"
+    );
+}
+
+#[tokio::test]
+async fn a_record_deleted_in_salesforce_disappears_from_the_cache_on_refresh() {
+    let harness = signed_in("US").await;
+    let first = harness.callside.lookup("(303) 555-0188").await.unwrap();
+    assert_eq!(first.matches.len(), 2);
+    let marco = first
+        .matches
+        .iter()
+        .find(|m| m.name == "Marco Rossi")
+        .unwrap();
+    let session = harness
+        .tokens
+        .load(&harness.callside.settings().session_key())
+        .unwrap()
+        .unwrap();
+    let deleted = reqwest::Client::new()
+        .delete(format!(
+            "{}/services/data/v62.0/sobjects/Lead/{}",
+            session.instance_url, marco.id
+        ))
+        .bearer_auth(session.access_token.expose())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status().as_u16(), 204);
+
+    let (cached, mut updates) = pop_with_updates(&harness.callside, "(303) 555-0188").await;
+    assert_eq!(
+        cached.matches.len(),
+        2,
+        "the cache answers first, as it was"
+    );
+    let fresh = updates.recv().await.unwrap().unwrap();
+    assert_eq!(fresh.matches.len(), 1);
+    let (again, _) = pop_with_updates(&harness.callside, "(303) 555-0188").await;
+    assert_eq!(again.source, LookupSource::Cache);
+    assert_eq!(
+        again.matches.len(),
+        1,
+        "the deleted lead is gone from the cache"
+    );
+    assert_eq!(again.matches[0].name, "Elena Rossi");
+}
+
+#[tokio::test]
+async fn the_cache_keeps_at_most_its_limit_least_recently_used_first_out() {
+    let org = FakeOrg::start(0).await.unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut settings = settings(&org, data_dir.path(), "US");
+    settings.cache_limits.max_records = 2;
+    let callside =
+        Callside::open(settings, Arc::new(MemoryStore::default()), "memory".into()).unwrap();
+    callside.sign_in_with(curl).await.unwrap();
+    callside.lookup("720-555-0133").await.unwrap(); // Priya
+    callside.lookup("+17205550144").await.unwrap(); // Siobhan
+                                                    // Priya is used again, so Siobhan is now the least recently used.
+    let (hit, _) = pop_with_updates(&callside, "720-555-0133").await;
+    assert_eq!(hit.source, LookupSource::Cache);
+    callside.lookup("(206) 555-0151").await.unwrap(); // Marcus: a third record
+    let org_id = callside.status().await.org_id.unwrap();
+    let store = Store::open_for_org(data_dir.path(), &org_id).unwrap();
+    assert_eq!(store.cached_record_count().unwrap(), 2);
+    assert!(
+        store.cached_lookup("+17205550144").unwrap().is_none(),
+        "Siobhan went first"
+    );
+    assert!(store.cached_lookup("+17205550133").unwrap().is_some());
+    assert!(store.cached_lookup("+12065550151").unwrap().is_some());
+
+    callside.clear_cache().await.unwrap();
+    assert_eq!(store.cached_record_count().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn recent_calls_list_who_called_when_and_for_how_long() {
+    let harness = signed_in("US").await;
+    let (first, mut updates) = pop_with_updates(&harness.callside, "720.555.0111").await;
+    updates.recv().await.unwrap().unwrap();
+    harness
+        .callside
+        .pop("+1 212 555 0199", CallDirection::Outbound, |_, _| {})
+        .await
+        .unwrap();
+    harness
+        .callside
+        .log_call(&LogCallRequest {
+            who_id: first.matches[0].id.clone(),
+            what_id: None,
+            duration_seconds: 73,
+            direction: CallDirection::Inbound,
+            notes: String::new(),
+            subject: None,
+        })
+        .await
+        .unwrap();
+    let recent = harness.callside.recent_calls(10).await.unwrap();
+    assert_eq!(recent.len(), 2);
+    assert_eq!(recent[0].number, "+12125550199");
+    assert_eq!(recent[0].name, None, "an unknown caller");
+    assert_eq!(recent[0].direction, CallDirection::Outbound);
+    assert_eq!(recent[1].name.as_deref(), Some("Dana Whitfield"));
+    assert_eq!(recent[1].duration_seconds, Some(73));
+    assert!(recent[1].started_at.ends_with('Z'));
+}
+
+#[tokio::test]
+async fn a_pick_among_several_matches_is_remembered_for_that_number() {
+    let harness = signed_in("US").await;
+    let first = harness.callside.lookup("(303) 555-0188").await.unwrap();
+    assert_eq!(first.matches[0].name, "Elena Rossi");
+    let marco = first.matches[1].clone();
+    harness
+        .callside
+        .remember_pick("303-555-0188", &marco.id)
+        .await
+        .unwrap();
+    let again = harness.callside.lookup("(303) 555-0188").await.unwrap();
+    assert_eq!(again.matches[0].name, "Marco Rossi");
+    assert_eq!(again.matches.len(), 2, "the others are still listed");
 }
