@@ -35,6 +35,14 @@ export default defineConfig([
               name: "@tauri-apps/api/core",
               message: "Only src/ipc/backend.ts talks to Tauri; use the Backend interface.",
             },
+            {
+              name: "@tauri-apps/api/event",
+              message: "Only src/ipc/backend.ts listens to Tauri events; use Backend.onCallerUpdated.",
+            },
+            {
+              name: "@tauri-apps/api",
+              message: "Only src/ipc/backend.ts talks to Tauri; use the Backend interface.",
+            },
           ],
         },
       ],

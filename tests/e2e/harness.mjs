@@ -69,6 +69,14 @@ export async function startFakeOrg() {
     async records(type) {
       return (await fetch(`${url}/__admin/records/${type}`)).json();
     },
+    async setLatency(ms) {
+      const response = await fetch(`${url}/__admin/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ latencyMs: ms }),
+      });
+      if (!response.ok) throw new Error(`setting latency failed: ${response.status}`);
+    },
     stop: () => stopProcess(child),
   };
 }
@@ -128,7 +136,13 @@ class Session {
   }
 
   async click(css) {
-    await this.command('POST', `/element/${await this.find(css)}/click`, {});
+    const id = await this.find(css);
+    // As a person would: scroll the control into the middle of the panel, then click it.
+    await this.command('POST', '/execute/sync', {
+      script: 'arguments[0].scrollIntoView({block: "center"});',
+      args: [{ [ELEMENT]: id }],
+    });
+    await this.command('POST', `/element/${id}/click`, {});
   }
 
   async type(css, text) {
@@ -139,6 +153,14 @@ class Session {
 
   async text(css) {
     return this.command('GET', `/element/${await this.find(css)}/text`);
+  }
+
+  /** The DOM text of an element, visible or scrolled away. */
+  async textContent(css) {
+    return this.command('POST', '/execute/sync', {
+      script: 'const e = document.querySelector(arguments[0]); return e ? e.textContent : null;',
+      args: [css],
+    });
   }
 
   async waitForText(css, expected, timeoutMs = 20000) {

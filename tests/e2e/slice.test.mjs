@@ -41,7 +41,8 @@ test('a rep signs in, pops a caller by a differently formatted number, and logs 
   await app.waitForText('#caller-panel', 'Dana Whitfield');
   assert.match(await app.text('#caller-number'), /\+17205550111/);
   assert.match(await app.text('#lookup-source'), /Salesforce/);
-  const opportunities = await app.text('#opportunities');
+  // The first paint comes after one search; the related records follow.
+  const opportunities = await app.waitForText('#opportunities', 'Summit - Spring Catalog');
   assert.match(opportunities, /Summit - Spring Catalog/);
   assert.match(opportunities, /Summit - Store Fixtures/);
   assert.doesNotMatch(opportunities, /Closed Won/, 'closed opportunities are not shown');
@@ -69,4 +70,21 @@ test('a rep signs in, pops a caller by a differently formatted number, and logs 
   assert.ok(task.CallDurationInSeconds >= 2, `duration from the call timer, got ${task.CallDurationInSeconds}`);
   assert.match(task.CallObject, /^callside:/);
   await app.screenshot('call-logged.png');
+
+  // The next call from the same number pops from the local cache at once, even while
+  // Salesforce is slow to answer; the refresh lands behind it.
+  await org.setLatency(1500);
+  await app.type('#number-input', '+1 (720) 555-0111');
+  await app.click('#lookup-button');
+  await app.waitForText('#lookup-source', 'From cache');
+  assert.match(await app.text('#caller-panel'), /Dana Whitfield/);
+  assert.match(await app.text('#opportunities'), /Summit - Store Fixtures/);
+  const recent = await app.textContent('#recent-calls-list');
+  assert.match(recent, /Dana Whitfield\+17205550111/, 'the recent-calls list names the caller');
+  assert.match(recent, /0:0[2-9]/, 'and the logged call has its duration');
+  await app.screenshot('cached-pop.png');
+  await app.waitForText('#lookup-source', 'Live from Salesforce');
+  await org.setLatency(0);
+  await sleep(800);
+  await app.screenshot('refreshed-pop.png');
 });

@@ -1,17 +1,39 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { App, Ticker } from "./app";
 import { createApp } from "./app";
+import type { CallerUpdate } from "./ipc/bindings/CallerUpdate";
 import type { LookupResult } from "./ipc/bindings/LookupResult";
-import { account, contact, deferred, flush, lead, lookupResult, signedOut } from "./test/fixtures";
+import type { RecentCall } from "./ipc/bindings/RecentCall";
+import { account, contact, deferred, flush, lead, lookupResult, recentCall, signedIn, signedOut } from "./test/fixtures";
 import type { MockBackend } from "./test/mockBackend";
 import { mockBackend } from "./test/mockBackend";
 import type { Backend } from "./ipc/backend";
+import type { After, Every } from "./ui/schedule";
 
 let now: number;
 let ticks: Array<() => void>;
 let backend: MockBackend & Backend;
 let app: App;
 let root: HTMLElement;
+let repeats: Array<{ fn: () => void; ms: number; stopped: boolean }>;
+let timeouts: Array<{ fn: () => void; ms: number; cancelled: boolean }>;
+
+const every: Every = (fn, ms) => {
+  const entry = { fn, ms, stopped: false };
+  repeats.push(entry);
+  return () => {
+    entry.stopped = true;
+  };
+};
+const after: After = (fn, ms) => {
+  const entry = { fn, ms, cancelled: false };
+  timeouts.push(entry);
+  return () => {
+    entry.cancelled = true;
+  };
+};
+const MIN = 60_000;
+const ago = (ms: number): string => new Date(now - ms).toISOString();
 
 const ticker: Ticker = (fn) => {
   ticks.push(fn);
@@ -22,12 +44,17 @@ const ticker: Ticker = (fn) => {
 const advance = (ms: number) => {
   now += ms;
   for (const fn of ticks) fn();
+  for (const r of repeats) if (!r.stopped) r.fn();
 };
 
 function $<T extends HTMLElement = HTMLElement>(selector: string): T {
   const found = document.querySelector<T>(selector);
   if (!found) throw new Error(`${selector} not found`);
   return found;
+}
+
+function $$(selector: string): HTMLElement[] {
+  return Array.from(document.querySelectorAll<HTMLElement>(selector));
 }
 
 function submit(form: string): void {
@@ -43,12 +70,14 @@ async function lookUp(number: string): Promise<void> {
 beforeEach(async () => {
   now = 1_700_000_000_000;
   ticks = [];
+  repeats = [];
+  timeouts = [];
   document.body.textContent = "";
   root = document.createElement("div");
   root.id = "app";
   document.body.appendChild(root);
   backend = mockBackend();
-  app = createApp(root, backend, { clock: () => now, ticker });
+  app = createApp(root, backend, { clock: () => now, ticker, every, after });
   await app.start();
 });
 
@@ -73,6 +102,11 @@ describe("layout", () => {
       "notes-input",
       "log-call-button",
       "log-call-result",
+      "recent-calls",
+      "app-footer",
+      "clear-cache-button",
+      "clear-cache-confirm",
+      "clear-cache-cancel",
     ]) {
       expect(document.getElementById(id), id).not.toBeNull();
     }
@@ -106,7 +140,7 @@ describe("session header", () => {
 describe("lookup", () => {
   it("pops the caller and starts the timer", async () => {
     await lookUp("  (415) 555-0100 ");
-    expect(backend.lookupCaller).toHaveBeenCalledWith("(415) 555-0100");
+    expect(backend.lookupCaller).toHaveBeenCalledWith("(415) 555-0100", "inbound");
     expect($("#caller-panel").hidden).toBe(false);
     expect($("#lookup-source").textContent).toBe("Live from Salesforce");
     expect($(".match.selected").dataset.id).toBe("003000000000001");
@@ -142,6 +176,14 @@ describe("lookup", () => {
     expect($("h2").textContent).toBe("+14155550100");
   });
 
+  it("sends the chosen direction", async () => {
+    const select = $<HTMLSelectElement>("#direction-select");
+    select.value = "outbound";
+    select.dispatchEvent(new Event("change"));
+    await lookUp("+14155550100");
+    expect(backend.lookupCaller).toHaveBeenCalledWith("+14155550100", "outbound");
+  });
+
   it("does not restart a running timer", async () => {
     await lookUp("1");
     advance(10_000);
@@ -150,10 +192,10 @@ describe("lookup", () => {
   });
 
   it("shows the no-match state", async () => {
-    backend.lookupCaller.mockResolvedValue(lookupResult([], { source: "cache" }));
+    backend.lookupCaller.mockResolvedValue(lookupResult([], { source: "cache", fetchedAt: ago(3 * MIN) }));
     await lookUp("+14155550199");
     expect($("#no-match").textContent).toBe("No Salesforce record has this number.");
-    expect($("#lookup-source").textContent).toBe("From cache");
+    expect($("#lookup-source").textContent).toBe("From cache · updated 3 min ago");
     expect($<HTMLButtonElement>("#log-call-button").disabled).toBe(true);
   });
 
@@ -324,5 +366,251 @@ describe("log call", () => {
     pending.resolve({ actionId: "a", status: "sent", taskId: "00T", message: null });
     await flush();
     expect($("#log-call-button").textContent).toBe("Log call");
+  });
+});
+
+describe("caller updates", () => {
+  const update = (result: LookupResult | null, overrides: Partial<CallerUpdate> = {}): CallerUpdate => ({
+    number: "+14155550100",
+    result,
+    error: null,
+    ...overrides,
+  });
+
+  it("subscribes once, and unsubscribes on dispose", () => {
+    expect(backend.onCallerUpdated).toHaveBeenCalledTimes(1);
+    expect(backend.listenerCount).toBe(1);
+    app.dispose();
+    expect(backend.listenerCount).toBe(0);
+  });
+
+  it("re-renders the shown caller, keeping the selection, the focus and the notes", async () => {
+    backend.lookupCaller.mockResolvedValue(
+      lookupResult([contact({ opportunities: [], cases: [] }), lead()], { source: "cache", fetchedAt: ago(5 * MIN) }),
+    );
+    await lookUp("(415) 555-0100");
+    $(".match[data-type=Lead]").click();
+    const notes = $<HTMLTextAreaElement>("#notes-input");
+    notes.focus();
+    notes.value = "Half-typed note";
+    backend.emitCallerUpdate(update(lookupResult([contact(), lead({ status: "Working" })])));
+    expect($("#lookup-source").textContent).toBe("Live from Salesforce");
+    expect($(".match.selected").dataset.id).toBe("00Q000000000001");
+    expect($(".match[data-type=Lead]").textContent).toContain("Working");
+    expect(document.activeElement).toBe(notes);
+    expect(notes.value).toBe("Half-typed note");
+    expect($("#log-call-hint").textContent).toBe("Logs to Seán O'Connor");
+    expect(app.timer.running).toBe(true);
+  });
+
+  it("ignores updates for another number", async () => {
+    await lookUp("+14155550100");
+    backend.emitCallerUpdate(update(lookupResult([lead()], { number: "+14155550199" }), { number: "+14155550199" }));
+    expect($("#caller-number").textContent).toBe("+14155550100");
+    expect($$(".match").map((m) => m.dataset.id)).toEqual(["003000000000001"]);
+  });
+
+  it("applies an update that overtakes the answer it follows", async () => {
+    const pending = deferred<LookupResult>();
+    backend.lookupCaller.mockReturnValue(pending.promise);
+    await lookUp("(415) 555-0100");
+    backend.emitCallerUpdate(update(lookupResult([contact()])));
+    pending.resolve(lookupResult([contact({ opportunities: [], cases: [] })]));
+    await flush();
+    expect(document.getElementById("related-loading")).toBeNull();
+    expect($$("#opportunities tbody tr")).toHaveLength(1);
+  });
+
+  it("shows the related records loading, then fills them in", async () => {
+    backend.lookupCaller.mockResolvedValue(lookupResult([contact({ opportunities: [], cases: [] })]));
+    await lookUp("+14155550100");
+    expect($("#related-loading").textContent).toBe("Loading opportunities and cases…");
+    backend.emitCallerUpdate(update(lookupResult([contact()])));
+    expect(document.getElementById("related-loading")).toBeNull();
+    expect($("#opportunities").textContent).toContain("Acme – 500 seats");
+    expect($("#cases").textContent).toContain("00001026");
+  });
+
+  it("marks the panel offline and keeps the data when Salesforce can't be reached", async () => {
+    backend.lookupCaller.mockResolvedValue(lookupResult([contact()], { source: "cache", fetchedAt: ago(3 * MIN) }));
+    await lookUp("+14155550100");
+    backend.emitCallerUpdate(update(null, { error: { code: "Offline", message: "Salesforce can't be reached" } }));
+    expect($("#lookup-source").textContent).toBe("Offline · data from 3 min ago");
+    expect($("#lookup-source").classList.contains("offline")).toBe(true);
+    expect($("#opportunities").textContent).toContain("Acme – 500 seats");
+    expect($("#error-banner").hidden).toBe(true);
+    advance(MIN);
+    expect($("#lookup-source").textContent).toBe("Offline · data from 4 min ago");
+  });
+
+  it("re-checks the session when an update says it expired", async () => {
+    backend.lookupCaller.mockResolvedValue(lookupResult([contact()], { source: "cache" }));
+    await lookUp("+14155550100");
+    backend.emitCallerUpdate(update(null, { error: { code: "SessionExpired", message: "Expired" } }));
+    await flush();
+    expect(backend.sessionStatus).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("remembered picks", () => {
+  it("remembers a match other than the first when the rep selects it", async () => {
+    backend.lookupCaller.mockResolvedValue(lookupResult([contact(), lead()]));
+    await lookUp("(415) 555-0100");
+    expect(backend.rememberPick).not.toHaveBeenCalled();
+    $(".match[data-type=Lead]").click();
+    expect(backend.rememberPick).toHaveBeenCalledWith("+14155550100", "00Q000000000001");
+  });
+
+  it("sends failures to the console only", async () => {
+    const consoleError = vi.spyOn(console, "error").mockImplementation(() => {});
+    backend.rememberPick.mockRejectedValue({ code: "Internal", message: "disk full" });
+    backend.lookupCaller.mockResolvedValue(lookupResult([contact(), lead()]));
+    await lookUp("+14155550100");
+    $(".match[data-type=Lead]").click();
+    await flush();
+    expect(consoleError).toHaveBeenCalled();
+    expect($("#error-banner").hidden).toBe(true);
+    consoleError.mockRestore();
+  });
+});
+
+describe("recent calls", () => {
+  const calls: RecentCall[] = [
+    recentCall({ name: "Dana Whitfield", number: "+17205550111", durationSeconds: 65 }),
+    recentCall({ name: null, number: "+14155550199", direction: "outbound", durationSeconds: null }),
+  ];
+
+  async function restart(): Promise<void> {
+    app.dispose();
+    app = createApp(root, backend, { clock: () => now, ticker, every, after });
+    await app.start();
+  }
+
+  it("shows the empty state when there are none", () => {
+    expect(backend.recentCalls).toHaveBeenCalledTimes(1);
+    expect($("#recent-calls").hidden).toBe(false);
+    expect($("#recent-calls h2").textContent).toBe("Recent calls");
+    expect($("#recent-calls").textContent).toContain("No calls yet.");
+    expect(document.querySelectorAll(".recent-call")).toHaveLength(0);
+  });
+
+  it("loads them at start and renders each call", async () => {
+    backend.recentCalls.mockResolvedValue(calls);
+    await restart();
+    const items = $$(".recent-call");
+    expect(items.map((i) => i.dataset.number)).toEqual(["+17205550111", "+14155550199"]);
+    expect(items[0]!.textContent).toContain("Dana Whitfield");
+    expect(items[0]!.querySelector(".recent-duration")?.textContent).toBe("1:05");
+    expect(items[1]!.textContent).toContain("Unknown caller");
+    expect(items[1]!.textContent).toContain("Outbound");
+    expect($("#recent-calls-empty").hidden).toBe(true);
+  });
+
+  it("is not loaded or shown when signed out, and loads on sign-in", async () => {
+    backend.sessionStatus.mockResolvedValue(signedOut);
+    backend.recentCalls.mockClear();
+    await restart();
+    expect(backend.recentCalls).not.toHaveBeenCalled();
+    expect($("#recent-calls").hidden).toBe(true);
+    expect($("#app-footer").hidden).toBe(true);
+    backend.recentCalls.mockResolvedValue(calls);
+    backend.signIn.mockResolvedValue(signedIn);
+    $("#signin-button").click();
+    await flush();
+    expect(backend.recentCalls).toHaveBeenCalledTimes(1);
+    expect($("#recent-calls").hidden).toBe(false);
+    expect($("#app-footer").hidden).toBe(false);
+    expect($$(".recent-call")).toHaveLength(2);
+  });
+
+  it("clears and hides on sign-out", async () => {
+    backend.recentCalls.mockResolvedValue(calls);
+    await restart();
+    $("#signout-button").click();
+    await flush();
+    expect($("#recent-calls").hidden).toBe(true);
+    expect($$(".recent-call")).toHaveLength(0);
+    expect($("#app-footer").hidden).toBe(true);
+  });
+
+  it("is refreshed after each lookup and each logged call", async () => {
+    expect(backend.recentCalls).toHaveBeenCalledTimes(1);
+    backend.recentCalls.mockResolvedValue(calls);
+    await lookUp("+14155550100");
+    expect(backend.recentCalls).toHaveBeenCalledTimes(2);
+    expect($$(".recent-call")).toHaveLength(2);
+    submit("#log-call-form");
+    await flush();
+    expect(backend.logCall).toHaveBeenCalledTimes(1);
+    expect(backend.recentCalls).toHaveBeenCalledTimes(3);
+  });
+
+  it("pops a call when clicked, the same way as the form", async () => {
+    backend.recentCalls.mockResolvedValue(calls);
+    await restart();
+    backend.lookupCaller.mockResolvedValue(lookupResult([lead()], { number: "+17205550111" }));
+    $(".recent-call[data-number='+17205550111']").click();
+    await flush();
+    expect($<HTMLInputElement>("#number-input").value).toBe("+17205550111");
+    expect(backend.lookupCaller).toHaveBeenCalledWith("+17205550111", "inbound");
+    expect($("#caller-number").textContent).toBe("+17205550111");
+    expect(app.timer.running).toBe(true);
+  });
+
+  it("keeps the list when a reload fails", async () => {
+    backend.recentCalls.mockResolvedValue(calls);
+    await restart();
+    backend.recentCalls.mockRejectedValue({ code: "Offline", message: "No connection" });
+    await app.loadRecentCalls();
+    expect($$(".recent-call")).toHaveLength(2);
+    expect($("#error-banner").hidden).toBe(true);
+  });
+});
+
+describe("clear cache", () => {
+  it("is in the footer while signed in", () => {
+    expect($("#app-footer").hidden).toBe(false);
+    expect($("#clear-cache-button").textContent).toBe("Clear cache");
+    expect($("#clear-cache-prompt").hidden).toBe(true);
+  });
+
+  it("asks inline before clearing, and No leaves everything", () => {
+    const confirmSpy = vi.spyOn(window, "confirm");
+    $("#clear-cache-button").click();
+    expect($("#clear-cache-button").hidden).toBe(true);
+    expect($("#clear-cache-prompt").hidden).toBe(false);
+    expect($("#clear-cache-prompt").textContent).toBe("Clear cached callers?YesNo");
+    expect($("#clear-cache-confirm").textContent).toBe("Yes");
+    expect($("#clear-cache-cancel").textContent).toBe("No");
+    $("#clear-cache-cancel").click();
+    expect($("#clear-cache-button").hidden).toBe(false);
+    expect($("#clear-cache-prompt").hidden).toBe(true);
+    expect(backend.clearCache).not.toHaveBeenCalled();
+    expect(confirmSpy).not.toHaveBeenCalled();
+    confirmSpy.mockRestore();
+  });
+
+  it("Yes clears, shows a brief status and reloads the recent calls", async () => {
+    backend.recentCalls.mockClear();
+    $("#clear-cache-button").click();
+    $("#clear-cache-confirm").click();
+    await flush();
+    expect(backend.clearCache).toHaveBeenCalledTimes(1);
+    expect($("#clear-cache-status").hidden).toBe(false);
+    expect($("#clear-cache-status").textContent).toBe("Cache cleared.");
+    expect(backend.recentCalls).toHaveBeenCalledTimes(1);
+    expect($("#clear-cache-button").hidden).toBe(false);
+    for (const t of timeouts) if (!t.cancelled) t.fn();
+    expect($("#clear-cache-status").hidden).toBe(true);
+  });
+
+  it("shows a failure in the banner", async () => {
+    backend.clearCache.mockRejectedValue({ code: "Internal", message: "database is locked" });
+    $("#clear-cache-button").click();
+    $("#clear-cache-confirm").click();
+    await flush();
+    expect($("#error-banner").hidden).toBe(false);
+    expect($("#error-banner").textContent).toContain("database is locked");
+    expect($("#clear-cache-status").hidden).toBe(true);
   });
 });

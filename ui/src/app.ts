@@ -1,25 +1,38 @@
-/** Wires the session header, lookup form, caller panel, timer and log form. */
+/**
+ * Wires the session header, lookup form, caller panel (and its live updates),
+ * timer, log form, recent calls and the footer's clear-cache control.
+ */
+import { ClearCacheControl } from "./cache/clearCache";
 import { CallerPanel } from "./caller/callerPanel";
 import { buildLogCallRequest, canLogAgainst, defaultSubject, describeOutcome, PICK_PERSON_HINT } from "./call/logCall";
 import type { Clock } from "./call/timer";
 import { CallTimer } from "./call/timer";
-import type { Backend } from "./ipc/backend";
+import type { Backend, Unsubscribe } from "./ipc/backend";
 import { isAuthError, toIpcError } from "./ipc/backend";
 import type { CallDirection } from "./ipc/bindings/CallDirection";
 import type { CallerMatch } from "./ipc/bindings/CallerMatch";
+import type { CallerUpdate } from "./ipc/bindings/CallerUpdate";
 import type { IpcError } from "./ipc/bindings/IpcError";
+import { RecentCallsList } from "./recent/recentCalls";
 import { SessionController } from "./session/session";
 import { ErrorBanner } from "./ui/errorBanner";
 import { formatDuration } from "./ui/format";
 import type { Layout } from "./ui/layout";
 import { buildLayout } from "./ui/layout";
+import type { After, Every } from "./ui/schedule";
 
 /** Schedules `fn` repeatedly; returns a function that cancels it. */
 export type Ticker = (fn: () => void) => () => void;
 
 export interface AppOptions {
+  /** Current time in ms: the call timer, cache ages and recent-call times. */
   clock?: Clock;
+  /** Drives the call timer's display. */
   ticker?: Ticker;
+  /** Repeats slow refreshes (the cache age). */
+  every?: Every;
+  /** Delays (how long the clear-cache status stays). */
+  after?: After;
 }
 
 export interface App {
@@ -27,10 +40,17 @@ export interface App {
   readonly timer: CallTimer;
   readonly callerPanel: CallerPanel;
   readonly session: SessionController;
-  /** Reads the session status; resolves when the header is up to date. */
+  readonly recentCalls: RecentCallsList;
+  readonly clearCache: ClearCacheControl;
+  /**
+   * Reads the session status; resolves when the header is up to date and,
+   * when signed in, the recent calls are loaded.
+   */
   start(): Promise<void>;
   lookup(number: string): Promise<void>;
   logCall(): Promise<void>;
+  /** Reloads the recent calls (when signed in). */
+  loadRecentCalls(): Promise<void>;
   dispose(): void;
 }
 
@@ -47,18 +67,50 @@ const LOG_BUSY_LABEL = "Logging…";
 export function createApp(root: HTMLElement, backend: Backend, options: AppOptions = {}): App {
   const layout = buildLayout(root);
   const ticker = options.ticker ?? defaultTicker;
-  const timer = new CallTimer(options.clock);
+  const clock: Clock = options.clock ?? (() => Date.now());
+  const timer = new CallTimer(clock);
   const banner = new ErrorBanner(layout.errorBanner, layout.errorTitle, layout.errorMessage, layout.errorDismiss);
   const session = new SessionController(
     { status: layout.sessionStatus, signIn: layout.signIn, signOut: layout.signOut },
     backend,
     (error) => banner.show(error),
+    () => onSessionChange(),
   );
-  const callerPanel = new CallerPanel(layout.callerPanel, () => renderLogForm());
+  const callerPanel = new CallerPanel(layout.callerPanel, () => renderLogForm(), {
+    now: clock,
+    ...(options.every ? { every: options.every } : {}),
+    onPick: rememberPick,
+  });
+  const recentCalls = new RecentCallsList(layout.recentList, layout.recentEmpty, (number) => {
+    layout.numberInput.value = number;
+    void lookup(layout.numberInput.value);
+  });
+  const clearCache = new ClearCacheControl(
+    {
+      button: layout.clearCacheButton,
+      prompt: layout.clearCachePrompt,
+      confirm: layout.clearCacheConfirm,
+      cancel: layout.clearCacheCancel,
+      status: layout.clearCacheStatus,
+    },
+    {
+      clear: () => backend.clearCache(),
+      onCleared: () => void loadRecentCalls(),
+      onError: reportError,
+      ...(options.after ? { after: options.after } : {}),
+    },
+  );
 
   let lookupSeq = 0;
   let logging = false;
   let cancelTick: (() => void) | null = null;
+  let disposed = false;
+  let unsubscribe: Unsubscribe | null = null;
+  /** Updates that arrive while a lookup is in flight (its answer may come later). */
+  let earlyUpdates: CallerUpdate[] | null = null;
+  let wasSignedIn = false;
+  let recentSeq = 0;
+  let recentLoad: Promise<void> = Promise.resolve();
 
   const direction = (): CallDirection => (layout.directionSelect.value === "outbound" ? "outbound" : "inbound");
 
@@ -66,6 +118,60 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     const ipcError: IpcError = toIpcError(error);
     banner.show(ipcError);
     if (isAuthError(ipcError)) void session.refresh();
+  }
+
+  // ---- session -----------------------------------------------------------
+
+  function onSessionChange(): void {
+    const signedIn = session.signedIn;
+    layout.recentCalls.hidden = !signedIn;
+    layout.footer.hidden = !signedIn;
+    if (signedIn && !wasSignedIn) recentLoad = loadRecentCalls();
+    if (!signedIn && wasSignedIn) {
+      recentSeq++;
+      recentCalls.clear();
+      clearCache.reset();
+    }
+    wasSignedIn = signedIn;
+  }
+
+  // ---- recent calls ------------------------------------------------------
+
+  async function loadRecentCalls(): Promise<void> {
+    if (!session.signedIn) return;
+    const seq = ++recentSeq;
+    try {
+      const calls = await backend.recentCalls();
+      if (seq === recentSeq) recentCalls.render(calls, clock());
+    } catch (error) {
+      if (seq === recentSeq) recentCalls.showError(toIpcError(error).message);
+    }
+  }
+
+  // ---- caller updates ----------------------------------------------------
+
+  function applyUpdate(update: CallerUpdate): void {
+    const applied = callerPanel.update(update);
+    if (applied && update.error && isAuthError(update.error)) void session.refresh();
+  }
+
+  function onCallerUpdate(update: CallerUpdate): void {
+    if (earlyUpdates) earlyUpdates.push(update);
+    else applyUpdate(update);
+  }
+
+  backend.onCallerUpdated(onCallerUpdate).then(
+    (stop) => {
+      if (disposed) stop();
+      else unsubscribe = stop;
+    },
+    (error: unknown) => console.error("Callside: caller updates are unavailable", toIpcError(error)),
+  );
+
+  function rememberPick(number: string, match: CallerMatch): void {
+    backend
+      .rememberPick(number, match.id)
+      .catch((error: unknown) => console.error("Callside: the pick was not remembered", toIpcError(error)));
   }
 
   // ---- timer -------------------------------------------------------------
@@ -118,16 +224,24 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     layout.logResult.hidden = true;
     callerPanel.clear();
     setLookupBusy(true);
+    earlyUpdates = [];
     try {
-      const result = await backend.lookupCaller(number);
+      const result = await backend.lookupCaller(number, direction());
       if (seq !== lookupSeq) return;
       callerPanel.show(result);
+      // An update can overtake the answer it follows.
+      for (const update of earlyUpdates ?? []) applyUpdate(update);
+      earlyUpdates = null;
       if (!timer.running) startTimer();
+      void loadRecentCalls();
     } catch (error) {
       if (seq !== lookupSeq) return;
       reportError(error);
     } finally {
-      if (seq === lookupSeq) setLookupBusy(false);
+      if (seq === lookupSeq) {
+        earlyUpdates = null;
+        setLookupBusy(false);
+      }
     }
   }
 
@@ -188,6 +302,8 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
         layout.notesInput.value = "";
         layout.subjectInput.value = "";
       }
+      // The call's length now shows in the recent calls.
+      void loadRecentCalls();
     } catch (error) {
       reportError(error);
     } finally {
@@ -222,6 +338,8 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
 
   setLookupBusy(false);
   layout.logResult.hidden = true;
+  layout.recentCalls.hidden = true;
+  layout.footer.hidden = true;
   renderTimer();
   renderLogForm();
   renderSubjectPlaceholder();
@@ -231,13 +349,24 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     timer,
     callerPanel,
     session,
-    start: () => session.refresh(),
+    recentCalls,
+    clearCache,
+    async start(): Promise<void> {
+      await session.refresh();
+      await recentLoad;
+    },
     lookup,
     logCall,
+    loadRecentCalls,
     dispose(): void {
+      disposed = true;
       document.removeEventListener("keydown", onKeydown);
       if (cancelTick) cancelTick();
       cancelTick = null;
+      callerPanel.dispose();
+      clearCache.dispose();
+      if (unsubscribe) unsubscribe();
+      unsubscribe = null;
     },
   };
 }

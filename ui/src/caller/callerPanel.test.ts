@@ -1,11 +1,41 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { CallerMatch } from "../ipc/bindings/CallerMatch";
+import type { CallerUpdate } from "../ipc/bindings/CallerUpdate";
+import type { LookupResult } from "../ipc/bindings/LookupResult";
 import { account, contact, lead, lookupResult } from "../test/fixtures";
-import { CallerPanel, NO_MATCH_TEXT } from "./callerPanel";
+import type { Every } from "../ui/schedule";
+import { AGE_REFRESH_MS, awaitsRelated, CallerPanel, NO_MATCH_TEXT, RELATED_LOADING_TEXT } from "./callerPanel";
 
 let root: HTMLElement;
 let onSelect: ReturnType<typeof vi.fn<(m: CallerMatch | null) => void>>;
+let onPick: ReturnType<typeof vi.fn<(number: string, m: CallerMatch) => void>>;
 let panel: CallerPanel;
+let now: number;
+let repeats: Array<{ fn: () => void; ms: number; stopped: boolean }>;
+
+const NOW = Date.parse("2025-01-15T10:30:00Z");
+const MIN = 60_000;
+const ago = (ms: number): string => new Date(now - ms).toISOString();
+const every: Every = (fn, ms) => {
+  const entry = { fn, ms, stopped: false };
+  repeats.push(entry);
+  return () => {
+    entry.stopped = true;
+  };
+};
+const tick = (ms: number): void => {
+  now += ms;
+  for (const r of repeats) if (!r.stopped) r.fn();
+};
+const update = (result: LookupResult | null, overrides: Partial<CallerUpdate> = {}): CallerUpdate => ({
+  number: "+14155550100",
+  result,
+  error: null,
+  ...overrides,
+});
+/** A first paint: the best match without its related records yet. */
+const firstPaint = (...rest: CallerMatch[]): LookupResult =>
+  lookupResult([contact({ opportunities: [], cases: [] }), ...rest]);
 
 const $ = <T extends Element = HTMLElement>(sel: string) => root.querySelector<T>(sel);
 const $$ = (sel: string) => Array.from(root.querySelectorAll<HTMLElement>(sel));
@@ -16,7 +46,10 @@ beforeEach(() => {
   root.id = "caller-panel";
   document.body.appendChild(root);
   onSelect = vi.fn<(m: CallerMatch | null) => void>();
-  panel = new CallerPanel(root, onSelect);
+  onPick = vi.fn<(number: string, m: CallerMatch) => void>();
+  now = NOW;
+  repeats = [];
+  panel = new CallerPanel(root, onSelect, { now: () => now, every, onPick });
 });
 
 describe("CallerPanel", () => {
@@ -32,9 +65,11 @@ describe("CallerPanel", () => {
     expect($("#lookup-source")?.textContent).toBe("Live from Salesforce");
   });
 
-  it("labels cached results", () => {
-    panel.show(lookupResult([contact()], { source: "cache" }));
-    expect($("#lookup-source")?.textContent).toBe("From cache");
+  it("labels cached results with their age", () => {
+    panel.show(lookupResult([contact()], { source: "cache", fetchedAt: ago(3 * MIN + 5000) }));
+    expect($("#lookup-source")?.textContent).toBe("From cache · updated 3 min ago");
+    expect($("#lookup-source")?.classList.contains("source-cache")).toBe(true);
+    expect($("#lookup-source")?.classList.contains("offline")).toBe(false);
   });
 
   it("shows the no-match state", () => {
@@ -122,5 +157,213 @@ describe("CallerPanel", () => {
     expect(root.childNodes).toHaveLength(0);
     expect(panel.selected).toBeNull();
     expect(onSelect).toHaveBeenLastCalledWith(null);
+  });
+});
+
+describe("source badge age", () => {
+  it("says 'just now' under a minute, then minutes, hours and days", () => {
+    for (const [age, text] of [
+      [0, "just now"],
+      [59_000, "just now"],
+      [MIN, "1 min ago"],
+      [59 * MIN, "59 min ago"],
+      [2 * 60 * MIN, "2 h ago"],
+      [24 * 60 * MIN, "1 day ago"],
+      [3 * 24 * 60 * MIN, "3 days ago"],
+    ] as const) {
+      panel.show(lookupResult([contact()], { source: "cache", fetchedAt: ago(age) }));
+      expect($("#lookup-source")?.textContent).toBe(`From cache · updated ${text}`);
+    }
+  });
+
+  it("refreshes the age every 30 s while shown, and stops when cleared", () => {
+    panel.show(lookupResult([contact()], { source: "cache", fetchedAt: ago(30_000) }));
+    expect($("#lookup-source")?.textContent).toBe("From cache · updated just now");
+    const active = repeats.filter((r) => !r.stopped);
+    expect(active).toHaveLength(1);
+    expect(active[0]!.ms).toBe(AGE_REFRESH_MS);
+    expect(AGE_REFRESH_MS).toBe(30_000);
+    tick(30_000);
+    expect($("#lookup-source")?.textContent).toBe("From cache · updated 1 min ago");
+    tick(2 * MIN);
+    expect($("#lookup-source")?.textContent).toBe("From cache · updated 3 min ago");
+    panel.clear();
+    expect(repeats.every((r) => r.stopped)).toBe(true);
+  });
+
+  it("uses one refresh per shown result", () => {
+    panel.show(lookupResult([contact()], { source: "cache" }));
+    panel.show(lookupResult([contact()], { source: "cache" }));
+    expect(repeats.filter((r) => !r.stopped)).toHaveLength(1);
+    panel.dispose();
+    expect(repeats.every((r) => r.stopped)).toBe(true);
+  });
+});
+
+describe("caller updates", () => {
+  it("re-renders with the update for the shown number, keeping the selected match", () => {
+    panel.show(lookupResult([lead(), contact({ opportunities: [], cases: [] })], { source: "cache", fetchedAt: ago(5 * MIN) }));
+    panel.select("003000000000001");
+    onSelect.mockClear();
+    onPick.mockClear();
+    const fresh = lookupResult([lead({ name: "Seán O'Connor (new)" }), contact({ title: "CEO" })], { fetchedAt: ago(0) });
+    expect(panel.update(update(fresh))).toBe(true);
+    expect($("#lookup-source")?.textContent).toBe("Live from Salesforce");
+    expect($$(".match-name")[0]?.textContent).toBe("Seán O'Connor (new)");
+    expect($(".match.selected")?.dataset.id).toBe("003000000000001");
+    expect(panel.selected?.title).toBe("CEO");
+    expect($$("#opportunities tbody tr")).toHaveLength(1);
+    expect(onSelect).toHaveBeenCalledWith(expect.objectContaining({ id: "003000000000001", title: "CEO" }));
+    expect(onPick).not.toHaveBeenCalled();
+  });
+
+  it("ignores updates for other numbers", () => {
+    panel.show(lookupResult([contact()], { source: "cache", fetchedAt: ago(2 * MIN) }));
+    onSelect.mockClear();
+    const other = lookupResult([lead()], { number: "+14155550199" });
+    expect(panel.update(update(other, { number: "+14155550199" }))).toBe(false);
+    expect(panel.update(update(null, { number: "+14155550199", error: { code: "Offline", message: "x" } }))).toBe(false);
+    expect($$(".match").map((m) => m.dataset.id)).toEqual(["003000000000001"]);
+    expect($("#lookup-source")?.textContent).toBe("From cache · updated 2 min ago");
+    expect(onSelect).not.toHaveBeenCalled();
+  });
+
+  it("ignores updates while nothing is shown", () => {
+    expect(panel.update(update(lookupResult([lead()])))).toBe(false);
+    expect(root.hidden).toBe(true);
+  });
+
+  it("selects the new best match when the selected one is gone", () => {
+    panel.show(lookupResult([lead(), contact()]));
+    panel.select("003000000000001");
+    panel.update(update(lookupResult([account(), lead()])));
+    expect(panel.selected?.id).toBe("001000000000001");
+    expect($(".match.selected")?.dataset.id).toBe("001000000000001");
+  });
+
+  it("keeps the focus where it is", () => {
+    const notes = document.createElement("textarea");
+    document.body.appendChild(notes);
+    panel.show(lookupResult([lead(), contact()]));
+    notes.focus();
+    notes.value = "typed";
+    panel.update(update(lookupResult([lead(), contact()])));
+    expect(document.activeElement).toBe(notes);
+    expect(notes.value).toBe("typed");
+
+    // A focused match keeps the focus across the re-render.
+    $$(".match")[1]!.focus();
+    panel.update(update(lookupResult([lead(), contact()])));
+    expect(document.activeElement).toBe($$(".match")[1]);
+  });
+
+  it("marks the data offline after an Offline error, keeping it", () => {
+    panel.show(lookupResult([lead(), contact()], { source: "cache", fetchedAt: ago(3 * MIN) }));
+    panel.select("003000000000001");
+    expect(panel.update(update(null, { error: { code: "Offline", message: "No connection" } }))).toBe(true);
+    const badge = $("#lookup-source")!;
+    expect(badge.textContent).toBe("Offline · data from 3 min ago");
+    expect(badge.classList.contains("offline")).toBe(true);
+    expect(panel.isOffline).toBe(true);
+    expect($$(".match")).toHaveLength(2);
+    expect(panel.selected?.id).toBe("003000000000001");
+    expect($$("#opportunities tbody tr")).toHaveLength(1);
+    // The age keeps counting while offline.
+    tick(2 * MIN);
+    expect(badge.textContent).toBe("Offline · data from 5 min ago");
+    // Fresh data clears the mark.
+    panel.update(update(lookupResult([lead(), contact()], { fetchedAt: ago(0) })));
+    expect($("#lookup-source")?.textContent).toBe("Live from Salesforce");
+    expect($("#lookup-source")?.classList.contains("offline")).toBe(false);
+  });
+
+  it("keeps the label but notes other refresh errors in the badge's title", () => {
+    panel.show(lookupResult([contact()], { source: "cache", fetchedAt: ago(3 * MIN) }));
+    panel.update(update(null, { error: { code: "Salesforce", message: "REQUEST_LIMIT_EXCEEDED" } }));
+    expect($("#lookup-source")?.textContent).toBe("From cache · updated 3 min ago");
+    expect($("#lookup-source")?.classList.contains("offline")).toBe(false);
+    expect($("#lookup-source")?.title).toContain("REQUEST_LIMIT_EXCEEDED");
+  });
+});
+
+describe("related records of a first paint", () => {
+  it("knows which results wait for their related records", () => {
+    expect(awaitsRelated(firstPaint())).toBe(true);
+    expect(awaitsRelated(lookupResult([account({ accountId: "001000000000001" })]))).toBe(true);
+    expect(awaitsRelated(lookupResult([contact()]))).toBe(false);
+    expect(awaitsRelated(lookupResult([contact({ opportunities: [], cases: [] })], { source: "cache" }))).toBe(false);
+    expect(awaitsRelated(lookupResult([contact({ opportunities: [], cases: [], accountId: null })]))).toBe(false);
+    expect(awaitsRelated(lookupResult([lead(), contact({ opportunities: [], cases: [] })]))).toBe(false);
+    expect(awaitsRelated(lookupResult([]))).toBe(false);
+  });
+
+  it("shows a loading line until the update lands", () => {
+    panel.show(firstPaint());
+    expect(panel.loadingRelated).toBe(true);
+    expect($("#related-loading")?.textContent).toBe(RELATED_LOADING_TEXT);
+    expect(RELATED_LOADING_TEXT).toBe("Loading opportunities and cases…");
+    expect($("#opportunities")).toBeNull();
+    panel.update(update(lookupResult([contact()])));
+    expect($("#related-loading")).toBeNull();
+    expect(panel.loadingRelated).toBe(false);
+    expect($$("#opportunities tbody tr")).toHaveLength(1);
+    expect($$("#cases tbody tr")).toHaveLength(1);
+  });
+
+  it("says why when the related records could not be loaded", () => {
+    panel.show(firstPaint());
+    panel.update(update(null, { error: { code: "Salesforce", message: "INVALID_SESSION_ID" } }));
+    expect($("#related-loading")).toBeNull();
+    expect($("#related-error")?.textContent).toBe("Couldn't load opportunities and cases: INVALID_SESSION_ID");
+    expect($$(".match")).toHaveLength(1);
+  });
+
+  it("marks an Offline failure on the badge too", () => {
+    panel.show(firstPaint());
+    panel.update(update(null, { error: { code: "Offline", message: "Salesforce can't be reached" } }));
+    expect($("#related-error")?.textContent).toBe("Couldn't load opportunities and cases: Salesforce can't be reached");
+    expect($("#lookup-source")?.textContent).toBe("Offline · data from just now");
+    expect($("#lookup-source")?.classList.contains("offline")).toBe(true);
+  });
+
+  it("shows the loading line for the best match only", () => {
+    panel.show(firstPaint(account()));
+    panel.select("001000000000001");
+    expect($("#related-loading")).toBeNull();
+    expect($("#opportunities")?.textContent).toContain("None open");
+    panel.select("003000000000001");
+    expect($("#related-loading")).not.toBeNull();
+  });
+
+  it("shows no loading line for cached results or leads", () => {
+    panel.show(lookupResult([contact({ opportunities: [], cases: [] })], { source: "cache" }));
+    expect($("#related-loading")).toBeNull();
+    panel.show(lookupResult([lead()]));
+    expect($("#related-loading")).toBeNull();
+  });
+});
+
+describe("remembered picks", () => {
+  it("reports a pick other than the best match, with the number", () => {
+    panel.show(lookupResult([lead(), contact()]));
+    expect(onPick).not.toHaveBeenCalled();
+    $$(".match")[1]!.click();
+    expect(onPick).toHaveBeenCalledTimes(1);
+    expect(onPick).toHaveBeenCalledWith("+14155550100", expect.objectContaining({ id: "003000000000001" }));
+  });
+
+  it("reports going back to the best match after another pick", () => {
+    panel.show(lookupResult([lead(), contact(), account()]));
+    $$(".match")[1]!.click();
+    $$(".match")[0]!.click();
+    expect(onPick.mock.calls.map(([, m]) => m.id)).toEqual(["003000000000001", "00Q000000000001"]);
+  });
+
+  it("does not report the best match chosen by default, nor a single match", () => {
+    panel.show(lookupResult([lead(), contact()]));
+    $$(".match")[0]!.click();
+    panel.show(lookupResult([contact()]));
+    $$(".match")[0]!.click();
+    expect(onPick).not.toHaveBeenCalled();
   });
 });

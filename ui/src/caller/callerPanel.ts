@@ -1,35 +1,98 @@
 /** Renders a LookupResult: who is calling, their open opportunities and cases. */
 import type { CallerMatch } from "../ipc/bindings/CallerMatch";
+import type { CallerUpdate } from "../ipc/bindings/CallerUpdate";
 import type { CaseSummary } from "../ipc/bindings/CaseSummary";
 import type { LookupResult } from "../ipc/bindings/LookupResult";
 import type { OpportunitySummary } from "../ipc/bindings/OpportunitySummary";
 import { clear, el } from "../ui/dom";
-import { formatCurrency, formatDate, formatDateTime } from "../ui/format";
+import { formatAge, formatCurrency, formatDate, formatDateTime } from "../ui/format";
+import type { Every } from "../ui/schedule";
+import { every } from "../ui/schedule";
 
 export const NO_MATCH_TEXT = "No Salesforce record has this number.";
+export const RELATED_LOADING_TEXT = "Loading opportunities and cases…";
+export const AGE_REFRESH_MS = 30_000;
 
 /** Safe class-name fragment: "Very High" -> "very-high". */
 function slug(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "none";
 }
 
-export function sourceLabel(result: LookupResult): string {
-  return result.source === "salesforce" ? "Live from Salesforce" : "From cache";
+/**
+ * The source badge: "Live from Salesforce", "From cache · updated 3 min ago",
+ * or, once a refresh failed for want of a connection, "Offline · data from 3 min ago".
+ */
+export function sourceLabel(result: LookupResult, nowMs: number = Date.now(), offline = false): string {
+  const age = formatAge(result.fetchedAt, nowMs);
+  if (offline) return age ? `Offline · data from ${age}` : "Offline";
+  if (result.source === "salesforce") return "Live from Salesforce";
+  return age ? `From cache · updated ${age}` : "From cache";
+}
+
+/**
+ * True when a first paint still waits for its best match's related records:
+ * the core fetches them only for a Contact or Account with an account, and
+ * sends them in a `caller-updated` event.
+ */
+export function awaitsRelated(result: LookupResult): boolean {
+  const best = result.matches[0];
+  return (
+    result.source === "salesforce" &&
+    best !== undefined &&
+    best.type !== "Lead" &&
+    !!best.accountId &&
+    best.opportunities.length === 0 &&
+    best.cases.length === 0
+  );
+}
+
+export function relatedErrorText(message: string): string {
+  return `Couldn't load opportunities and cases: ${message}`;
+}
+
+type Related = { state: "ready" } | { state: "loading" } | { state: "failed"; message: string };
+
+export interface CallerPanelOptions {
+  /** Current time in ms (for the cache age). */
+  now?: () => number;
+  /** Repeats the cache-age refresh. */
+  every?: Every;
+  /**
+   * The rep picked a match among several (not when a result or update selects
+   * one by itself). Called for a pick other than the best match, and for the
+   * best match again after another was picked. `number` is in E.164.
+   */
+  onPick?: (number: string, match: CallerMatch) => void;
 }
 
 export class CallerPanel {
   private result: LookupResult | null = null;
   private selectedId: string | null = null;
+  private related: Related = { state: "ready" };
+  private offline = false;
+  private refreshError: string | null = null;
+  /** The last pick reported through onPick for the shown number. */
+  private pickedId: string | null = null;
+  private badge: HTMLElement | null = null;
+  private stopAgeTicker: (() => void) | null = null;
   private readonly details = el("div", { className: "caller-details" });
+  private readonly now: () => number;
+  private readonly every: Every;
+  private readonly onPick: (number: string, match: CallerMatch) => void;
 
   /**
    * @param root the #caller-panel element (emptied and filled by this class)
    * @param onSelect called whenever the selected match changes (null = none)
+   *   or is replaced by fresher data
    */
   constructor(
     private readonly root: HTMLElement,
     private readonly onSelect: (match: CallerMatch | null) => void = () => {},
+    options: CallerPanelOptions = {},
   ) {
+    this.now = options.now ?? (() => Date.now());
+    this.every = options.every ?? every;
+    this.onPick = options.onPick ?? (() => {});
     this.root.hidden = true;
     this.root.addEventListener("click", (event) => {
       const target = event.target instanceof Element ? event.target.closest(".match") : null;
@@ -45,12 +108,62 @@ export class CallerPanel {
     return this.result?.matches ?? [];
   }
 
+  /** The shown number (E.164), if any. */
+  get number(): string | null {
+    return this.result?.number ?? null;
+  }
+
+  /** True while a first paint waits for its related records. */
+  get loadingRelated(): boolean {
+    return this.related.state === "loading";
+  }
+
+  /** True once a refresh failed because Salesforce could not be reached. */
+  get isOffline(): boolean {
+    return this.offline;
+  }
+
   /** Shows a lookup result and selects its first match. */
   show(result: LookupResult): void {
     this.result = result;
     this.selectedId = result.matches[0]?.id ?? null;
+    this.related = awaitsRelated(result) ? { state: "loading" } : { state: "ready" };
+    this.offline = false;
+    this.refreshError = null;
+    this.pickedId = null;
     this.render();
+    this.startAgeTicker();
     this.onSelect(this.selected);
+  }
+
+  /**
+   * Applies a `caller-updated` event if it is for the shown number: fresher
+   * data replaces the shown result (the selection stays on the same record
+   * while it is there), an error keeps the data and marks it. Returns whether
+   * the update applied.
+   */
+  update(update: CallerUpdate): boolean {
+    if (!this.result || update.number !== this.result.number) return false;
+    if (update.result) {
+      const keep = update.result.matches.some((m) => m.id === this.selectedId);
+      this.result = update.result;
+      if (!keep) this.selectedId = update.result.matches[0]?.id ?? null;
+      this.related = { state: "ready" };
+      this.offline = false;
+      this.refreshError = null;
+      this.render();
+      this.onSelect(this.selected);
+      return true;
+    }
+    if (update.error) {
+      if (this.related.state === "loading") this.related = { state: "failed", message: update.error.message };
+      if (update.error.code === "Offline") this.offline = true;
+      else this.refreshError = update.error.message;
+      this.renderBadge();
+      this.renderDetails();
+      return true;
+    }
+    return false;
   }
 
   /** Hides the panel (e.g. while a new number is looked up). */
@@ -58,14 +171,27 @@ export class CallerPanel {
     const had = this.result !== null;
     this.result = null;
     this.selectedId = null;
+    this.related = { state: "ready" };
+    this.offline = false;
+    this.refreshError = null;
+    this.pickedId = null;
+    this.badge = null;
+    this.stopAge();
     clear(this.root);
     this.root.hidden = true;
     if (had) this.onSelect(null);
   }
 
+  /** Stops the cache-age refresh. */
+  dispose(): void {
+    this.stopAge();
+  }
+
+  /** Selects a match as the rep does by clicking it. */
   select(id: string): void {
     if (!this.result || id === this.selectedId) return;
-    if (!this.result.matches.some((m) => m.id === id)) return;
+    const match = this.result.matches.find((m) => m.id === id);
+    if (!match) return;
     this.selectedId = id;
     for (const button of this.root.querySelectorAll<HTMLElement>(".match")) {
       const on = button.dataset.id === id;
@@ -74,26 +200,65 @@ export class CallerPanel {
     }
     this.renderDetails();
     this.onSelect(this.selected);
+    this.reportPick(match);
+  }
+
+  private reportPick(match: CallerMatch): void {
+    const result = this.result;
+    if (!result || result.matches.length < 2) return;
+    const best = result.matches[0]?.id;
+    const differs = match.id !== best;
+    const revertsToBest = this.pickedId !== null && this.pickedId !== match.id;
+    if (!differs && !revertsToBest) return;
+    this.pickedId = match.id;
+    this.onPick(result.number, match);
+  }
+
+  private startAgeTicker(): void {
+    this.stopAge();
+    this.stopAgeTicker = this.every(() => this.renderBadge(), AGE_REFRESH_MS);
+  }
+
+  private stopAge(): void {
+    if (this.stopAgeTicker) this.stopAgeTicker();
+    this.stopAgeTicker = null;
+  }
+
+  private renderBadge(): void {
+    const badge = this.badge;
+    const result = this.result;
+    if (!badge || !result) return;
+    badge.textContent = sourceLabel(result, this.now(), this.offline);
+    badge.className = `badge source-${result.source}`;
+    badge.classList.toggle("offline", this.offline);
+    badge.classList.toggle("stale", this.refreshError !== null);
+    const fetched = `Fetched ${formatDateTime(result.fetchedAt)}`;
+    badge.title = this.refreshError ? `${fetched} · couldn't refresh: ${this.refreshError}` : fetched;
+  }
+
+  /** The match button that has the focus, so a re-render can give it back. */
+  private focusedMatchId(): string | null {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.root.contains(active)) return null;
+    return active.closest<HTMLElement>(".match")?.dataset.id ?? null;
   }
 
   private render(): void {
     const result = this.result;
+    const focusedId = this.focusedMatchId();
     clear(this.root);
+    this.badge = null;
     if (!result) {
       this.root.hidden = true;
       return;
     }
-    const badge = el("span", {
-      id: "lookup-source",
-      className: `badge source-${result.source}`,
-      text: sourceLabel(result),
-      attrs: { title: `Fetched ${formatDateTime(result.fetchedAt)}` },
-    });
+    this.badge = el("span", { id: "lookup-source" });
+    this.renderBadge();
     const header = el(
       "div",
       { className: "panel-header" },
       el("h2", { id: "caller-number", className: "caller-number", text: result.number }),
-      badge,
+      this.badge,
     );
     this.root.appendChild(header);
 
@@ -111,6 +276,11 @@ export class CallerPanel {
       this.renderDetails();
     }
     this.root.hidden = false;
+    if (focusedId !== null) {
+      for (const button of this.root.querySelectorAll<HTMLElement>(".match")) {
+        if (button.dataset.id === focusedId) button.focus({ preventScroll: true });
+      }
+    }
   }
 
   private renderMatch(match: CallerMatch): HTMLButtonElement {
@@ -147,6 +317,30 @@ export class CallerPanel {
     clear(this.details);
     const match = this.selected;
     if (!match) return;
+    // Only the best match carries related records, so only it waits for them.
+    const best = match.id === this.result?.matches[0]?.id;
+    if (best && this.related.state === "loading") {
+      this.details.append(
+        el("p", {
+          id: "related-loading",
+          className: "related-loading",
+          text: RELATED_LOADING_TEXT,
+          attrs: { role: "status" },
+        }),
+      );
+      return;
+    }
+    if (best && this.related.state === "failed") {
+      this.details.append(
+        el("p", {
+          id: "related-error",
+          className: "related-error",
+          text: relatedErrorText(this.related.message),
+          attrs: { role: "status" },
+        }),
+      );
+      return;
+    }
     this.details.append(opportunitiesSection(match.opportunities), casesSection(match.cases));
   }
 }

@@ -1,14 +1,18 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const invoke = vi.hoisted(() => vi.fn());
+const listen = vi.hoisted(() => vi.fn());
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
+vi.mock("@tauri-apps/api/event", () => ({ listen }));
 
-import { isAuthError, isIpcError, tauriBackend, toIpcError } from "./backend";
-import { lookupResult, sentOutcome, signedIn, signedOut } from "../test/fixtures";
+import { CALLER_UPDATED, isAuthError, isIpcError, tauriBackend, toIpcError } from "./backend";
+import { contact, lookupResult, recentCall, sentOutcome, signedIn, signedOut } from "../test/fixtures";
+import type { CallerUpdate } from "./bindings/CallerUpdate";
 import type { LogCallRequest } from "./bindings/LogCallRequest";
 
 beforeEach(() => {
   invoke.mockReset();
+  listen.mockReset();
 });
 
 describe("tauriBackend", () => {
@@ -27,8 +31,8 @@ describe("tauriBackend", () => {
 
     const result = lookupResult([]);
     invoke.mockResolvedValueOnce(result);
-    await expect(tauriBackend.lookupCaller("+1 415 555 0100")).resolves.toEqual(result);
-    expect(invoke).toHaveBeenLastCalledWith("lookup_caller", { number: "+1 415 555 0100" });
+    await expect(tauriBackend.lookupCaller("+1 415 555 0100", "outbound")).resolves.toEqual(result);
+    expect(invoke).toHaveBeenLastCalledWith("lookup_caller", { number: "+1 415 555 0100", direction: "outbound" });
 
     const request: LogCallRequest = {
       whoId: "003x",
@@ -41,6 +45,41 @@ describe("tauriBackend", () => {
     invoke.mockResolvedValueOnce(sentOutcome);
     await expect(tauriBackend.logCall(request)).resolves.toEqual(sentOutcome);
     expect(invoke).toHaveBeenLastCalledWith("log_call", { request });
+
+    const calls = [recentCall()];
+    invoke.mockResolvedValueOnce(calls);
+    await expect(tauriBackend.recentCalls()).resolves.toEqual(calls);
+    expect(invoke).toHaveBeenLastCalledWith("recent_calls", undefined);
+
+    invoke.mockResolvedValueOnce(null);
+    await expect(tauriBackend.rememberPick("+14155550100", "003x")).resolves.toBeUndefined();
+    expect(invoke).toHaveBeenLastCalledWith("remember_pick", { number: "+14155550100", recordId: "003x" });
+
+    invoke.mockResolvedValueOnce(null);
+    await expect(tauriBackend.clearCache()).resolves.toBeUndefined();
+    expect(invoke).toHaveBeenLastCalledWith("clear_cache", undefined);
+  });
+
+  it("subscribes to caller-updated and hands over the payloads", async () => {
+    const unlisten = vi.fn();
+    listen.mockResolvedValueOnce(unlisten);
+    const seen: CallerUpdate[] = [];
+    const stop = await tauriBackend.onCallerUpdated((update) => seen.push(update));
+    expect(CALLER_UPDATED).toBe("caller-updated");
+    expect(listen).toHaveBeenCalledWith("caller-updated", expect.any(Function));
+    const handler = listen.mock.calls[0]![1] as (event: { event: string; id: number; payload: CallerUpdate }) => void;
+    const update: CallerUpdate = { number: "+14155550100", result: lookupResult([contact()]), error: null };
+    handler({ event: "caller-updated", id: 1, payload: update });
+    expect(seen).toEqual([update]);
+    stop();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+
+  it("rejects with an IpcError when clear_cache or remember_pick fail", async () => {
+    invoke.mockRejectedValueOnce({ code: "NotSignedIn", message: "Sign in first." });
+    await expect(tauriBackend.clearCache()).rejects.toEqual({ code: "NotSignedIn", message: "Sign in first." });
+    invoke.mockRejectedValueOnce(new Error("boom"));
+    await expect(tauriBackend.rememberPick("1", "x")).rejects.toEqual({ code: "Internal", message: "boom" });
   });
 
   it("re-reads the status when sign_in/sign_out return nothing", async () => {
@@ -51,12 +90,12 @@ describe("tauriBackend", () => {
 
   it("passes IpcError rejections through", async () => {
     invoke.mockRejectedValueOnce({ code: "Offline", message: "No network" });
-    await expect(tauriBackend.lookupCaller("1")).rejects.toEqual({ code: "Offline", message: "No network" });
+    await expect(tauriBackend.lookupCaller("1", "inbound")).rejects.toEqual({ code: "Offline", message: "No network" });
   });
 
   it("normalizes other rejections into Internal errors", async () => {
     invoke.mockRejectedValueOnce("command lookup_caller not found");
-    await expect(tauriBackend.lookupCaller("1")).rejects.toEqual({
+    await expect(tauriBackend.lookupCaller("1", "inbound")).rejects.toEqual({
       code: "Internal",
       message: "command lookup_caller not found",
     });

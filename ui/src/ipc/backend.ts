@@ -1,14 +1,25 @@
 /**
  * The one and only bridge to the Rust core. Every other module talks to a
- * `Backend`, so tests can substitute a mock and nothing else imports Tauri.
+ * `Backend`, so tests can substitute a mock and nothing else imports Tauri
+ * (neither `invoke` nor `listen`).
  */
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { CallDirection } from "./bindings/CallDirection";
+import type { CallerUpdate } from "./bindings/CallerUpdate";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { IpcError } from "./bindings/IpcError";
 import type { LogCallOutcome } from "./bindings/LogCallOutcome";
 import type { LogCallRequest } from "./bindings/LogCallRequest";
 import type { LookupResult } from "./bindings/LookupResult";
+import type { RecentCall } from "./bindings/RecentCall";
 import type { SessionStatus } from "./bindings/SessionStatus";
+
+/** The event that carries a pop's later, fuller or fresher data. */
+export const CALLER_UPDATED = "caller-updated";
+
+/** Stops a subscription. */
+export type Unsubscribe = () => void;
 
 export interface Backend {
   /** Current Salesforce session, read from the keychain by the core. */
@@ -17,10 +28,22 @@ export interface Backend {
   signIn(): Promise<SessionStatus>;
   /** Forgets the stored session; resolves with the new session status. */
   signOut(): Promise<SessionStatus>;
-  /** Looks a phone number up (live, or from the core's cache). */
-  lookupCaller(number: string): Promise<LookupResult>;
+  /**
+   * Pops a caller: answers at once, from the core's cache (source "cache") or
+   * after one search (the first paint, without related records yet). Fuller or
+   * fresher data follows as a `caller-updated` event (see `onCallerUpdated`).
+   */
+  lookupCaller(number: string, direction: CallDirection): Promise<LookupResult>;
+  /** Subscribes to `caller-updated`; resolves with the function that unsubscribes. */
+  onCallerUpdated(handler: (update: CallerUpdate) => void): Promise<Unsubscribe>;
   /** Logs a call as a Salesforce Task (or queues it while offline). */
   logCall(request: LogCallRequest): Promise<LogCallOutcome>;
+  /** The org's most recent calls, newest first. */
+  recentCalls(): Promise<RecentCall[]>;
+  /** Remembers which of several matches the rep picked for a number. */
+  rememberPick(number: string, recordId: string): Promise<void>;
+  /** Empties this org's cache, remembered picks and recent calls. */
+  clearCache(): Promise<void>;
 }
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
@@ -72,6 +95,14 @@ export const tauriBackend: Backend = {
   sessionStatus: () => call<SessionStatus>("session_status"),
   signIn: () => statusAfter("sign_in"),
   signOut: () => statusAfter("sign_out"),
-  lookupCaller: (number) => call<LookupResult>("lookup_caller", { number }),
+  lookupCaller: (number, direction) => call<LookupResult>("lookup_caller", { number, direction }),
+  onCallerUpdated: (handler) => listen<CallerUpdate>(CALLER_UPDATED, (event) => handler(event.payload)),
   logCall: (request) => call<LogCallOutcome>("log_call", { request }),
+  recentCalls: () => call<RecentCall[]>("recent_calls"),
+  rememberPick: async (number, recordId) => {
+    await call<null>("remember_pick", { number, recordId });
+  },
+  clearCache: async () => {
+    await call<null>("clear_cache");
+  },
 };

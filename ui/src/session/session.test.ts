@@ -102,4 +102,17 @@ describe("SessionController", () => {
     expect(els.status.textContent).toBe("Not signed in");
     expect(els.signIn.hidden).toBe(false);
   });
+
+  it("reports each settled status to onChange", async () => {
+    const backend = mockBackend();
+    backend.sessionStatus.mockResolvedValue(signedOut);
+    const onChange = vi.fn();
+    const session = new SessionController(els, backend, (e) => errors.push(e), onChange);
+    expect(onChange).not.toHaveBeenCalled();
+    await session.refresh();
+    expect(onChange).toHaveBeenLastCalledWith(signedOut);
+    await session.signIn();
+    expect(onChange).toHaveBeenLastCalledWith(signedIn);
+    expect(onChange).toHaveBeenCalledTimes(2);
+  });
 });

@@ -30,6 +30,8 @@ export class SessionController {
     private readonly els: SessionElements,
     private readonly backend: Backend,
     private readonly onError: (error: IpcError) => void,
+    /** Called after each check, sign-in or sign-out, with the status then known. */
+    private readonly onChange: (status: SessionStatus | null) => void = () => {},
   ) {
     els.signIn.addEventListener("click", () => void this.signIn());
     els.signOut.addEventListener("click", () => void this.signOut());
@@ -71,6 +73,7 @@ export class SessionController {
       this.busy = null;
       this.render();
     }
+    this.onChange(this.current);
   }
 
   private render(): void {

@@ -2,6 +2,7 @@
 import type { CallerMatch } from "../ipc/bindings/CallerMatch";
 import type { LogCallOutcome } from "../ipc/bindings/LogCallOutcome";
 import type { LookupResult } from "../ipc/bindings/LookupResult";
+import type { RecentCall } from "../ipc/bindings/RecentCall";
 import type { SessionStatus } from "../ipc/bindings/SessionStatus";
 
 export const signedOut: SessionStatus = {
@@ -98,6 +99,19 @@ export function lookupResult(matches: CallerMatch[], overrides: Partial<LookupRe
     source: "salesforce",
     fetchedAt: "2025-01-15T10:30:00Z",
     matches,
+    ...overrides,
+  };
+}
+
+export function recentCall(overrides: Partial<RecentCall> = {}): RecentCall {
+  return {
+    number: "+14155550100",
+    recordId: "003000000000001",
+    recordType: "Contact",
+    name: "山田 太郎",
+    direction: "inbound",
+    startedAt: "2025-01-15T10:30:00Z",
+    durationSeconds: 125,
     ...overrides,
   };
 }

@@ -1,17 +1,41 @@
 /** A scriptable mock Backend for tests (no Tauri involved). */
 import { vi } from "vitest";
 import type { Backend } from "../ipc/backend";
+import type { CallerUpdate } from "../ipc/bindings/CallerUpdate";
 import { contact, lookupResult, sentOutcome, signedIn, signedOut } from "./fixtures";
 
-export type MockBackend = { [K in keyof Backend]: ReturnType<typeof vi.fn<Backend[K]>> };
+export type MockBackend = { [K in keyof Backend]: ReturnType<typeof vi.fn<Backend[K]>> } & {
+  /** Delivers a `caller-updated` event to every current subscriber. */
+  emitCallerUpdate(update: CallerUpdate): void;
+  /** How many `caller-updated` subscribers there are. */
+  readonly listenerCount: number;
+};
 
 /** Every method is a vi.fn with a sensible default; override per test. */
 export function mockBackend(): MockBackend & Backend {
+  const listeners = new Set<(update: CallerUpdate) => void>();
   return {
     sessionStatus: vi.fn<Backend["sessionStatus"]>().mockResolvedValue(signedIn),
     signIn: vi.fn<Backend["signIn"]>().mockResolvedValue(signedIn),
     signOut: vi.fn<Backend["signOut"]>().mockResolvedValue(signedOut),
     lookupCaller: vi.fn<Backend["lookupCaller"]>().mockResolvedValue(lookupResult([contact()])),
+    onCallerUpdated: vi.fn<Backend["onCallerUpdated"]>().mockImplementation((handler) => {
+      // Each subscription is its own entry, even for the same handler.
+      const entry = (update: CallerUpdate): void => handler(update);
+      listeners.add(entry);
+      return Promise.resolve(() => {
+        listeners.delete(entry);
+      });
+    }),
     logCall: vi.fn<Backend["logCall"]>().mockResolvedValue(sentOutcome),
+    recentCalls: vi.fn<Backend["recentCalls"]>().mockResolvedValue([]),
+    rememberPick: vi.fn<Backend["rememberPick"]>().mockResolvedValue(undefined),
+    clearCache: vi.fn<Backend["clearCache"]>().mockResolvedValue(undefined),
+    emitCallerUpdate(update: CallerUpdate): void {
+      for (const listener of Array.from(listeners)) listener(update);
+    },
+    get listenerCount(): number {
+      return listeners.size;
+    },
   };
 }

@@ -69,3 +69,59 @@ export function urlHost(url: string): string {
     return url;
   }
 }
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * How long ago an ISO-8601 timestamp was: "just now" under a minute, then
+ * "3 min ago", "2 h ago", "1 day ago", "4 days ago". Null when unparsable.
+ * A timestamp in the future (clock skew) counts as "just now".
+ */
+export function formatAge(value: string, nowMs: number): string | null {
+  const then = new Date(value).getTime();
+  if (Number.isNaN(then)) return null;
+  const ago = nowMs - then;
+  if (ago < MINUTE_MS) return "just now";
+  if (ago < HOUR_MS) return `${Math.floor(ago / MINUTE_MS)} min ago`;
+  if (ago < DAY_MS) return `${Math.floor(ago / HOUR_MS)} h ago`;
+  const days = Math.floor(ago / DAY_MS);
+  return days === 1 ? "1 day ago" : `${days} days ago`;
+}
+
+/** A call's length: "0:42", "2:05", "1:02:05". */
+export function formatCallLength(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(Number.isFinite(totalSeconds) ? totalSeconds : 0));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = s % 60;
+  return hours > 0 ? `${hours}:${pad2(minutes)}:${pad2(seconds)}` : `${minutes}:${pad2(seconds)}`;
+}
+
+/** Local midnight of the day `date` falls on, in ms. */
+function startOfDay(date: Date): number {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+}
+
+/**
+ * When a call started, relative to now, in local time: "10:42" today,
+ * "Mon 14:05" within the past week, else a date ("Jan 15", or "Jan 15, 2024"
+ * in another year).
+ */
+export function formatCallTime(value: string, nowMs: number, locale?: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const now = new Date(nowMs);
+  const time = `${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
+  // Whole calendar days between the two (DST days are 23 or 25 h long).
+  const days = Math.round((startOfDay(now) - startOfDay(date)) / DAY_MS);
+  if (days === 0) return time;
+  if (days > 0 && days < 7) {
+    const weekday = new Intl.DateTimeFormat(locale, { weekday: "short" }).format(date);
+    return `${weekday} ${time}`;
+  }
+  const options: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" };
+  if (date.getFullYear() !== now.getFullYear()) options.year = "numeric";
+  return new Intl.DateTimeFormat(locale, options).format(date);
+}

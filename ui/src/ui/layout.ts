@@ -22,6 +22,15 @@ export interface Layout {
   logButton: HTMLButtonElement;
   logHint: HTMLElement;
   logResult: HTMLElement;
+  recentCalls: HTMLElement;
+  recentList: HTMLElement;
+  recentEmpty: HTMLElement;
+  footer: HTMLElement;
+  clearCacheButton: HTMLButtonElement;
+  clearCachePrompt: HTMLElement;
+  clearCacheConfirm: HTMLButtonElement;
+  clearCacheCancel: HTMLButtonElement;
+  clearCacheStatus: HTMLElement;
 }
 
 function button(id: string, className: string, text: string, type: "button" | "submit" = "button"): HTMLButtonElement {
@@ -88,6 +97,23 @@ export function buildLayout(root: HTMLElement): Layout {
     logButton: button("log-call-button", "btn btn-primary", "Log call", "submit"),
     logHint: el("p", { id: "log-call-hint", className: "hint" }),
     logResult: el("p", { id: "log-call-result", className: "result", attrs: { role: "status" } }),
+    recentCalls: el("section", {
+      id: "recent-calls",
+      className: "card recent",
+      attrs: { "aria-labelledby": "recent-calls-heading" },
+    }),
+    recentList: el("ul", { id: "recent-calls-list", className: "recent-list" }),
+    recentEmpty: el("p", { id: "recent-calls-empty", className: "empty-state small", text: "No calls yet." }),
+    footer: el("footer", { id: "app-footer", className: "app-footer" }),
+    clearCacheButton: button("clear-cache-button", "btn btn-quiet btn-sm", "Clear cache"),
+    clearCachePrompt: el("span", {
+      id: "clear-cache-prompt",
+      className: "confirm",
+      attrs: { role: "group", "aria-labelledby": "clear-cache-question" },
+    }),
+    clearCacheConfirm: button("clear-cache-confirm", "btn btn-danger btn-sm", "Yes"),
+    clearCacheCancel: button("clear-cache-cancel", "btn btn-sm", "No"),
+    clearCacheStatus: el("span", { id: "clear-cache-status", className: "footer-status", attrs: { role: "status" } }),
   };
 
   const header = el(
@@ -168,8 +194,29 @@ export function buildLayout(root: HTMLElement): Layout {
   l.logButton.setAttribute("aria-keyshortcuts", "Control+Enter");
   l.logButton.setAttribute("aria-describedby", "log-call-hint");
 
-  const main = el("main", { className: "app-main" }, l.lookupForm, l.callerPanel, callBar, l.logForm);
+  l.recentCalls.append(
+    el("h2", { id: "recent-calls-heading", className: "section-title", text: "Recent calls" }),
+    l.recentList,
+    l.recentEmpty,
+  );
+
+  l.clearCachePrompt.append(
+    el("span", { id: "clear-cache-question", className: "confirm-question", text: "Clear cached callers?" }),
+    l.clearCacheConfirm,
+    l.clearCacheCancel,
+  );
+  l.footer.append(l.clearCacheButton, l.clearCachePrompt, l.clearCacheStatus);
+
+  const main = el(
+    "main",
+    { className: "app-main" },
+    l.lookupForm,
+    l.callerPanel,
+    callBar,
+    l.logForm,
+    l.recentCalls,
+  );
   clear(root);
-  root.append(header, l.errorBanner, main);
+  root.append(header, l.errorBanner, main, l.footer);
   return l;
 }
