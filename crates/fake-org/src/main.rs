@@ -1,26 +1,40 @@
-//! `callside-fake-org [--port N] [--port-file PATH]`: runs the demo org until
-//! SIGTERM, SIGINT or Ctrl-C.
+//! `callside-fake-org [--port N] [--port-file PATH] [--tls-cert PEM --tls-key PEM]`:
+//! runs the demo org until SIGTERM, SIGINT or Ctrl-C.
+//! `callside-fake-org --generate-cert DIR` writes a test CA and a server certificate
+//! for 127.0.0.1/localhost (`ca.pem`, `cert.pem`, `key.pem`) and exits.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
 
-const USAGE: &str = "usage: callside-fake-org [--port N] [--port-file PATH]
+const USAGE: &str =
+    "usage: callside-fake-org [--port N] [--port-file PATH] [--tls-cert PEM --tls-key PEM]
+       callside-fake-org --generate-cert DIR
 
 Serves a Salesforce-compatible demo org on 127.0.0.1.
-  --port N          port to listen on (default 0: any free port)
-  --port-file PATH  write the bound port number to PATH once listening";
+  --port N              port to listen on (default 0: any free port)
+  --port-file PATH      write the bound port number to PATH once listening
+  --tls-cert PEM        serve HTTPS with this certificate chain (needs --tls-key)
+  --tls-key PEM         the private key of --tls-cert
+  --generate-cert DIR   write ca.pem, cert.pem and key.pem (a test CA and a server
+                        certificate for 127.0.0.1 and localhost) into DIR and exit";
 
 struct Args {
     port: u16,
     port_file: Option<PathBuf>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    generate_cert: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut args = Args {
         port: 0,
         port_file: None,
+        tls_cert: None,
+        tls_key: None,
+        generate_cert: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -43,10 +57,55 @@ fn parse_args() -> Result<Option<Args>, String> {
                     .map_err(|_| format!("--port: not a port number: {v}"))?;
             }
             "--port-file" => args.port_file = Some(PathBuf::from(value(&mut it)?)),
+            "--tls-cert" => args.tls_cert = Some(PathBuf::from(value(&mut it)?)),
+            "--tls-key" => args.tls_key = Some(PathBuf::from(value(&mut it)?)),
+            "--generate-cert" => args.generate_cert = Some(PathBuf::from(value(&mut it)?)),
             other => return Err(format!("unknown argument: {other}")),
         }
     }
+    if args.tls_cert.is_some() != args.tls_key.is_some() {
+        return Err("--tls-cert and --tls-key go together".into());
+    }
     Ok(Some(args))
+}
+
+fn generate_cert(dir: &Path) -> ExitCode {
+    let written = callside_fake_org::tls::generate()
+        .map_err(|e| e.to_string())
+        .and_then(|cert| cert.write_to(dir).map_err(|e| e.to_string()));
+    match written {
+        Ok(()) => {
+            println!(
+                "wrote {0}/ca.pem, {0}/cert.pem and {0}/key.pem",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "callside-fake-org: cannot write a certificate to {}: {e}",
+                dir.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start(args: &Args) -> Result<FakeOrg, String> {
+    match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let read = |p: &PathBuf| {
+                std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+            };
+            let (cert, key) = (read(cert)?, read(key)?);
+            FakeOrg::start_tls(args.port, &cert, &key)
+                .await
+                .map_err(|e| format!("cannot serve HTTPS on 127.0.0.1:{}: {e}", args.port))
+        }
+        _ => FakeOrg::start(args.port)
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", args.port)),
+    }
 }
 
 fn write_port_file(path: &PathBuf, port: u16) -> std::io::Result<()> {
@@ -100,13 +159,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let org = match FakeOrg::start(args.port).await {
+    if let Some(dir) = &args.generate_cert {
+        return generate_cert(dir);
+    }
+    let org = match start(&args).await {
         Ok(org) => org,
         Err(e) => {
-            eprintln!(
-                "callside-fake-org: cannot listen on 127.0.0.1:{}: {e}",
-                args.port
-            );
+            eprintln!("callside-fake-org: {e}");
             return ExitCode::FAILURE;
         }
     };

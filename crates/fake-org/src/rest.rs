@@ -4,19 +4,26 @@
 //! the version list (`GET /services/data/`, no auth), the resource map of a version,
 //! `query`/`queryAll` (with 2,000-record batches, `nextRecordsUrl` cursors and the
 //! `Sforce-Query-Options: batchSize=N` header, 200..2000), `search`, describe global,
-//! `sobjects/{Type}` (basic info, create), `sobjects/{Type}/describe`,
+//! `sobjects/{Type}` (basic info, create: 201 with a `Location` header),
+//! `sobjects/{Type}/describe` (fields with `picklistValues`; describe and describe
+//! global answer `Last-Modified` and honour `If-Modified-Since` → 304),
 //! `sobjects/{Type}/{id}` (get with `?fields=`, `If-Modified-Since` → 304; patch with
-//! `If-Unmodified-Since` → 412; delete) and `limits`.
+//! `If-Unmodified-Since` → 412; delete), `limits`, and the composite resources
+//! (`composite`, `composite/sobjects`, module `composite`).
 //!
 //! Any `vNN.N` version is accepted, with or without a trailing slash. Every
-//! authenticated call is counted against a daily limit of 15,000 and answered with
-//! `Sforce-Limit-Info: api-usage=N/15000`; past the limit calls get 403
-//! `REQUEST_LIMIT_EXCEEDED`. A missing, revoked or expired token gets 401
-//! `INVALID_SESSION_ID`; unknown resources 404 `NOT_FOUND`. Composite resources and
-//! `parameterizedSearch` are not implemented (404).
+//! authenticated call is counted against a daily limit (15,000 unless a test changes
+//! it) and answered with `Sforce-Limit-Info: api-usage=N/LIMIT`; once the usage has
+//! reached the limit, calls get 403 `REQUEST_LIMIT_EXCEEDED` (and are not counted). A
+//! missing, revoked or expired token gets 401 `INVALID_SESSION_ID`; unknown resources
+//! 404 `NOT_FOUND`. `parameterizedSearch`, `ui-api`, `composite/batch`, `/tree` and
+//! `/graph` are not implemented (404).
+//!
+//! REST calls are handled one at a time (a "gate" mutex), so that a composite request
+//! is one transaction that other calls cannot interleave with.
 
 use axum::body::Bytes;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
@@ -25,7 +32,7 @@ use crate::store::{
     self, id18, parse_datetime, parse_http_date, render, ApiError, FieldDef, ObjectDef, Schema,
     Store,
 };
-use crate::{api_error, invalid_session, json_response, not_found, Shared};
+use crate::{invalid_session, json_response, Shared};
 
 /// Daily API request allocation (a Developer Edition org).
 pub const DAILY_LIMIT: u64 = 15000;
@@ -52,7 +59,7 @@ const VERSIONS: &[(&str, &str)] = &[
 /// not counted.
 pub(crate) fn versions(_shared: &Shared, method: &Method) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return method_not_allowed(method, "GET,HEAD");
+        return method_not_allowed(method, "GET,HEAD").into_response();
     }
     let list: Vec<Value> = VERSIONS
         .iter()
@@ -61,8 +68,8 @@ pub(crate) fn versions(_shared: &Shared, method: &Method) -> Response {
     json_response(StatusCode::OK, &Value::Array(list))
 }
 
-fn method_not_allowed(method: &Method, allowed: &str) -> Response {
-    api_error(&ApiError::new(
+pub(crate) fn method_not_allowed(method: &Method, allowed: &str) -> Reply {
+    Reply::error(&ApiError::new(
         405,
         "METHOD_NOT_ALLOWED",
         format!("HTTP Method '{method}' not allowed. Allowed are {allowed}"),
@@ -70,7 +77,7 @@ fn method_not_allowed(method: &Method, allowed: &str) -> Response {
 }
 
 /// `vNN.N` → `NN.N`.
-fn parse_version(seg: &str) -> Option<&str> {
+pub(crate) fn parse_version(seg: &str) -> Option<&str> {
     let v = seg.strip_prefix('v')?;
     let (major, minor) = v.split_once('.')?;
     let ok = !major.is_empty()
@@ -79,6 +86,63 @@ fn parse_version(seg: &str) -> Option<&str> {
         && minor.len() == 1
         && minor.bytes().all(|b| b.is_ascii_digit());
     ok.then_some(v)
+}
+
+/// A REST answer before it becomes an HTTP response: composite subrequests use it
+/// as it is.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// JSON body; `None` for an empty body (204, 304).
+    pub body: Option<Value>,
+}
+
+impl Reply {
+    pub fn json(status: StatusCode, body: Value) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Some(body),
+        }
+    }
+
+    pub fn error(e: &ApiError) -> Reply {
+        let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+        Reply::json(status, e.body())
+    }
+
+    pub fn empty(status: StatusCode) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn header(mut self, name: HeaderName, value: &str) -> Reply {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.headers.push((name, v));
+        }
+        self
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut resp = match &self.body {
+            Some(body) => json_response(self.status, body),
+            None => self.status.into_response(),
+        };
+        for (name, value) in self.headers {
+            resp.headers_mut().insert(name, value);
+        }
+        resp
+    }
+}
+
+fn not_found() -> Reply {
+    Reply::error(&ApiError::not_found())
 }
 
 /// Everything under `/services/data/` except the version list.
@@ -95,59 +159,72 @@ pub(crate) fn handle(
         segs.pop();
     }
     let Some(version) = segs.first().and_then(|s| parse_version(s)) else {
-        return not_found();
+        return not_found().into_response();
     };
     let authorized = bearer(headers).is_some_and(|t| shared.lock().oauth.is_valid_access_token(&t));
     if !authorized {
         return invalid_session();
     }
-    let count = {
+    // One REST call at a time: a composite request is one transaction.
+    let _gate = shared.gate();
+    let (count, limit, over) = {
         let mut st = shared.lock();
-        st.api_count += 1;
-        st.api_count
+        let over = st.api_count >= st.api_limit;
+        if !over {
+            st.api_count += 1;
+        }
+        (st.api_count, st.api_limit, over)
     };
-    let mut resp = if count > DAILY_LIMIT {
-        api_error(&ApiError::new(
+    let reply = if over {
+        Reply::error(&ApiError::new(
             403,
             "REQUEST_LIMIT_EXCEEDED",
             "TotalRequests Limit exceeded.",
         ))
     } else {
+        let path = format!("/services/data/{rest_path}");
         let ctx = Ctx {
             shared,
             version,
             method,
+            path: &path,
             query,
             headers,
             body,
             count,
+            limit,
         };
         ctx.dispatch(&segs[1..])
     };
-    if let Ok(v) = HeaderValue::from_str(&format!("api-usage={count}/{DAILY_LIMIT}")) {
+    let mut resp = reply.into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("api-usage={count}/{limit}")) {
         resp.headers_mut().insert("Sforce-Limit-Info", v);
     }
     resp
 }
 
-struct Ctx<'a> {
-    shared: &'a Shared,
-    version: &'a str,
-    method: &'a Method,
-    query: Option<&'a str>,
-    headers: &'a HeaderMap,
-    body: &'a Bytes,
-    count: u64,
+/// One REST call (or composite subrequest) being answered.
+pub(crate) struct Ctx<'a> {
+    pub shared: &'a Shared,
+    pub version: &'a str,
+    pub method: &'a Method,
+    /// The full path, `/services/data/vNN.N/…`, for fault rules.
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+    pub count: u64,
+    pub limit: u64,
 }
 
-fn ok(body: &Value) -> Response {
-    json_response(StatusCode::OK, body)
+pub(crate) fn ok(body: Value) -> Reply {
+    Reply::json(StatusCode::OK, body)
 }
 
 impl Ctx<'_> {
-    fn dispatch(&self, segs: &[&str]) -> Response {
+    pub(crate) fn dispatch(&self, segs: &[&str]) -> Reply {
         let m = self.method;
-        let get_only = |f: &dyn Fn() -> Response| {
+        let get_only = |f: &dyn Fn() -> Reply| {
             if m == Method::GET || m == Method::HEAD {
                 f()
             } else {
@@ -161,7 +238,27 @@ impl Ctx<'_> {
             ["query", locator] | ["queryAll", locator] => get_only(&|| self.more(locator)),
             ["search"] => get_only(&|| self.search()),
             ["limits"] => get_only(&|| self.limits()),
-            ["sobjects"] => get_only(&|| self.describe_global()),
+            ["sobjects"] => get_only(&|| {
+                self.not_modified()
+                    .unwrap_or_else(|| self.describe_global())
+            }),
+            ["composite"] => match *m {
+                Method::POST => crate::composite::composite(self),
+                _ => method_not_allowed(m, "POST"),
+            },
+            ["composite", "sobjects"] => match *m {
+                Method::POST => crate::composite::create_many(self),
+                Method::PATCH => crate::composite::update_many(self),
+                Method::DELETE => crate::composite::delete_many(self),
+                _ => method_not_allowed(m, "POST,PATCH,DELETE"),
+            },
+            ["composite", "sobjects", ty] => match Schema::get().object(ty) {
+                None => not_found(),
+                Some(obj) => match *m {
+                    Method::GET | Method::POST => crate::composite::retrieve_many(self, obj),
+                    _ => method_not_allowed(m, "GET,POST"),
+                },
+            },
             ["sobjects", ty] => match Schema::get().object(ty) {
                 None => not_found(),
                 Some(obj) => match *m {
@@ -172,7 +269,14 @@ impl Ctx<'_> {
             },
             ["sobjects", ty, "describe"] => match Schema::get().object(ty) {
                 None => not_found(),
-                Some(obj) => get_only(&|| ok(&self.describe(obj))),
+                Some(obj) => get_only(&|| {
+                    self.not_modified()
+                        .unwrap_or_else(|| ok(self.describe(obj)))
+                        .header(
+                            header::LAST_MODIFIED,
+                            &http_date(self.shared.schema_modified),
+                        )
+                }),
             },
             ["sobjects", ty, id] => match Schema::get().object(ty) {
                 None => not_found(),
@@ -187,11 +291,21 @@ impl Ctx<'_> {
         }
     }
 
-    fn url(&self, rest: &str) -> String {
+    /// 304 when `If-Modified-Since` is at or after the org's last metadata change.
+    fn not_modified(&self) -> Option<Reply> {
+        let since = self
+            .headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date)?;
+        (self.shared.schema_modified <= since).then(|| Reply::empty(StatusCode::NOT_MODIFIED))
+    }
+
+    pub(crate) fn url(&self, rest: &str) -> String {
         format!("/services/data/v{}/{rest}", self.version)
     }
 
-    fn resources(&self) -> Response {
+    fn resources(&self) -> Reply {
         let mut map = Map::new();
         for name in [
             "tooling",
@@ -236,7 +350,7 @@ impl Ctx<'_> {
                 Store::demo_user_id()
             )),
         );
-        ok(&Value::Object(map))
+        ok(Value::Object(map))
     }
 
     fn batch_size(&self) -> usize {
@@ -255,20 +369,20 @@ impl Ctx<'_> {
         requested.unwrap_or(MAX_BATCH).clamp(MIN_BATCH, MAX_BATCH)
     }
 
-    fn query(&self, all_rows: bool) -> Response {
+    fn query(&self, all_rows: bool) -> Reply {
         let p = params(self.query.unwrap_or_default().as_bytes());
         let q = p.get("q").map(String::as_str).unwrap_or_default();
         let today = store::now().date();
         let mut st = self.shared.lock();
         let result = match crate::soql::run(q, &st.store, self.version, today, all_rows) {
             Ok(r) => r,
-            Err(e) => return api_error(&e.into()),
+            Err(e) => return Reply::error(&e.into()),
         };
         let batch = self.batch_size();
         let total = result.total;
         let mut records = result.records;
         if records.len() <= batch {
-            return ok(&json!({"totalSize": total, "done": true, "records": records}));
+            return ok(json!({"totalSize": total, "done": true, "records": records}));
         }
         let rest = records.split_off(batch);
         st.next_cursor += 1;
@@ -283,7 +397,7 @@ impl Ctx<'_> {
                 total,
             },
         );
-        ok(&json!({
+        ok(json!({
             "totalSize": total,
             "done": false,
             "nextRecordsUrl": self.url(&format!("query/{locator}-{batch}")),
@@ -291,9 +405,9 @@ impl Ctx<'_> {
         }))
     }
 
-    fn more(&self, locator: &str) -> Response {
+    fn more(&self, locator: &str) -> Reply {
         let invalid = || {
-            api_error(&ApiError::new(
+            Reply::error(&ApiError::new(
                 400,
                 "INVALID_QUERY_LOCATOR",
                 "invalid query locator",
@@ -325,25 +439,25 @@ impl Ctx<'_> {
             );
         }
         body.insert("records".into(), Value::Array(page));
-        ok(&Value::Object(body))
+        ok(Value::Object(body))
     }
 
-    fn search(&self) -> Response {
+    fn search(&self) -> Reply {
         let p = params(self.query.unwrap_or_default().as_bytes());
         let q = p.get("q").map(String::as_str).unwrap_or_default();
         let today = store::now().date();
         let st = self.shared.lock();
         match crate::sosl::run(q, &st.store, self.version, today) {
-            Ok(records) => ok(&crate::sosl::response(records)),
-            Err(e) => api_error(&e.into()),
+            Ok(records) => ok(crate::sosl::response(records)),
+            Err(e) => Reply::error(&e.into()),
         }
     }
 
-    fn limits(&self) -> Response {
-        let remaining = DAILY_LIMIT.saturating_sub(self.count);
-        ok(&json!({
+    fn limits(&self) -> Reply {
+        let remaining = self.limit.saturating_sub(self.count);
+        ok(json!({
             "ConcurrentAsyncGetReportInstances": {"Max": 200, "Remaining": 200},
-            "DailyApiRequests": {"Max": DAILY_LIMIT, "Remaining": remaining},
+            "DailyApiRequests": {"Max": self.limit, "Remaining": remaining},
             "DailyAsyncApexExecutions": {"Max": 250000, "Remaining": 250000},
             "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
             "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000},
@@ -360,7 +474,7 @@ impl Ctx<'_> {
             "createable": obj.createable,
             "custom": false,
             "customSetting": false,
-            "deletable": obj.name != "User",
+            "deletable": obj.name != "User" && !obj.read_only,
             "deprecatedAndHidden": false,
             "feedEnabled": false,
             "keyPrefix": obj.key_prefix,
@@ -374,9 +488,9 @@ impl Ctx<'_> {
             "replicateable": true,
             "retrieveable": true,
             "searchable": obj.searchable || obj.name == "Task" || obj.name == "Event",
-            "triggerable": true,
-            "undeletable": obj.name != "User",
-            "updateable": true,
+            "triggerable": !obj.read_only,
+            "undeletable": obj.name != "User" && !obj.read_only,
+            "updateable": !obj.read_only,
             "urls": {
                 "rowTemplate": self.url(&format!("sobjects/{}/{{ID}}", obj.name)),
                 "describe": self.url(&format!("sobjects/{}/describe", obj.name)),
@@ -385,17 +499,17 @@ impl Ctx<'_> {
         })
     }
 
-    fn describe_global(&self) -> Response {
+    fn describe_global(&self) -> Reply {
         let sobjects: Vec<Value> = Schema::get()
             .objects
             .iter()
             .map(|o| self.object_summary(o))
             .collect();
-        ok(&json!({"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": sobjects}))
+        ok(json!({"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": sobjects}))
     }
 
-    fn basic_info(&self, obj: &ObjectDef) -> Response {
-        ok(&json!({"objectDescribe": self.object_summary(obj), "recentItems": []}))
+    fn basic_info(&self, obj: &ObjectDef) -> Reply {
+        ok(json!({"objectDescribe": self.object_summary(obj), "recentItems": []}))
     }
 
     fn describe(&self, obj: &ObjectDef) -> Value {
@@ -446,27 +560,52 @@ impl Ctx<'_> {
         d
     }
 
-    fn create(&self, obj: &'static ObjectDef) -> Response {
+    fn create(&self, obj: &'static ObjectDef) -> Reply {
         let body = match parse_body(self.body) {
             Ok(b) => b,
-            Err(e) => return api_error(&e),
+            Err(e) => return Reply::error(&e),
         };
+        if let Some(e) = self.lock_row_fault(self.path, None) {
+            return Reply::error(&e);
+        }
         let result = self.shared.lock().store.create(obj, &body, store::now());
         match result {
-            Ok(id) => json_response(
+            Ok(id) => Reply::json(
                 StatusCode::CREATED,
-                &json!({"id": id, "success": true, "errors": []}),
+                json!({"id": id, "success": true, "errors": []}),
+            )
+            .header(
+                header::LOCATION,
+                &self.url(&format!("sobjects/{}/{id}", obj.name)),
             ),
-            Err(e) => api_error(&e),
+            Err(e) => Reply::error(&e),
         }
     }
 
-    fn get_record(&self, obj: &'static ObjectDef, id: &str) -> Response {
+    /// `UNABLE_TO_LOCK_ROW` if a fault rule says this write (to `path`) must fail.
+    pub(crate) fn lock_row_fault(&self, path: &str, id: Option<&str>) -> Option<ApiError> {
+        let hit = self
+            .shared
+            .lock()
+            .faults
+            .take_lock_row(self.method.as_str(), path);
+        hit.then(|| {
+            let message = match id {
+                Some(id) => {
+                    format!("unable to obtain exclusive access to this record or 1 records: {id}")
+                }
+                None => "unable to obtain exclusive access to this record".to_string(),
+            };
+            ApiError::dml("UNABLE_TO_LOCK_ROW", message, vec![])
+        })
+    }
+
+    fn get_record(&self, obj: &'static ObjectDef, id: &str) -> Reply {
         let p = params(self.query.unwrap_or_default().as_bytes());
         let st = self.shared.lock();
         let rec = match st.store.existing(obj, id) {
             Ok(r) => r,
-            Err(e) => return api_error(&e),
+            Err(e) => return Reply::error(&e),
         };
         let mut selected: Option<Vec<&FieldDef>> = None;
         if let Some(list) = p.get("fields") {
@@ -475,7 +614,7 @@ impl Ctx<'_> {
                 match obj.field(name) {
                     Some(f) => v.push(f),
                     None => {
-                        return api_error(&ApiError::new(
+                        return Reply::error(&ApiError::new(
                             400,
                             "INVALID_FIELD",
                             format!(
@@ -499,26 +638,24 @@ impl Ctx<'_> {
             .and_then(parse_http_date)
         {
             if modified.is_some_and(|m| m <= since) {
-                return StatusCode::NOT_MODIFIED.into_response();
+                return Reply::empty(StatusCode::NOT_MODIFIED);
             }
         }
         let value = render(obj, rec, self.version, selected.as_deref());
-        let mut resp = ok(&value);
-        if let Some(m) = modified {
-            if let Ok(v) = HeaderValue::from_str(&http_date(m)) {
-                resp.headers_mut().insert(header::LAST_MODIFIED, v);
-            }
+        let resp = ok(value);
+        match modified {
+            Some(m) => resp.header(header::LAST_MODIFIED, &http_date(m)),
+            None => resp,
         }
-        resp
     }
 
-    fn update(&self, obj: &'static ObjectDef, id: &str) -> Response {
+    fn update(&self, obj: &'static ObjectDef, id: &str) -> Reply {
         let since = match self.headers.get(header::IF_UNMODIFIED_SINCE) {
             None => None,
             Some(v) => match v.to_str().ok().and_then(parse_http_date) {
                 Some(dt) => Some(dt),
                 None => {
-                    return api_error(&ApiError::new(
+                    return Reply::error(&ApiError::new(
                         400,
                         "BAD_REQUEST",
                         format!(
@@ -531,28 +668,37 @@ impl Ctx<'_> {
         };
         // A missing record answers 404 before the body is looked at.
         if let Err(e) = self.shared.lock().store.existing(obj, id) {
-            return api_error(&e);
+            return Reply::error(&e);
         }
         let body = match parse_body(self.body) {
             Ok(b) => b,
-            Err(e) => return api_error(&e),
+            Err(e) => return Reply::error(&e),
         };
+        if let Some(e) = self.lock_row_fault(self.path, Some(id)) {
+            return Reply::error(&e);
+        }
         let result = self
             .shared
             .lock()
             .store
             .update(obj, id, &body, store::now(), since);
         match result {
-            Ok(()) => StatusCode::NO_CONTENT.into_response(),
-            Err(e) => api_error(&e),
+            Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
+            Err(e) => Reply::error(&e),
         }
     }
 
-    fn delete(&self, obj: &'static ObjectDef, id: &str) -> Response {
+    fn delete(&self, obj: &'static ObjectDef, id: &str) -> Reply {
+        if let Err(e) = self.shared.lock().store.existing(obj, id) {
+            return Reply::error(&e);
+        }
+        if let Some(e) = self.lock_row_fault(self.path, Some(id)) {
+            return Reply::error(&e);
+        }
         let result = self.shared.lock().store.delete(obj, id, store::now());
         match result {
-            Ok(()) => StatusCode::NO_CONTENT.into_response(),
-            Err(e) => api_error(&e),
+            Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
+            Err(e) => Reply::error(&e),
         }
     }
 }
@@ -576,7 +722,7 @@ fn http_date(dt: time::OffsetDateTime) -> String {
 }
 
 /// A JSON object body, or `JSON_PARSER_ERROR` as Salesforce words it.
-fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(
             400,

@@ -28,11 +28,17 @@
 //! | Lead 佐藤 美咲 (さくらデザイン株式会社) | Phone `+81 3-5555-0199` |
 //! | Lead Grace Kim (Kim & Park Architects) | Phone `7205550160` |
 //! | Account Becker Logistik, Contact Tom Becker | none (created by the conversion) |
+//!
+//! The read-only setup objects `OpportunityStage` (the ten default stages with their
+//! default probabilities, closed/won flags and forecast categories), `LeadStatus` and
+//! `TaskStatus` hold one row per picklist value, in picklist order.
 
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
-use crate::store::{fmt_date, fmt_datetime, id18, Store, DEMO_USER_ID15};
+use crate::store::{
+    fmt_date, fmt_datetime, id18, Store, DEMO_USER_ID15, LEAD_STATUSES, STAGES, TASK_STATUSES,
+};
 
 /// Fills an empty store with the demo org's data, timestamps relative to `now`.
 pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
@@ -472,4 +478,64 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
         }),
         days_ago(6),
     );
+
+    seed_picklist_values(store, days_ago(400));
+}
+
+/// The setup objects behind the Lead Status, Task Status and Opportunity Stage
+/// picklists, as in a new org. Their ids are fixed (prefix `01J`, shared by all
+/// picklist-value objects) and do not move the other records' ids.
+fn seed_picklist_values(store: &mut Store, created: OffsetDateTime) {
+    let id = |kind: char, n: usize| id18(&format!("01JDm{kind}{n:09}"));
+    for (i, (name, probability, closed, won, forecast)) in STAGES.iter().enumerate() {
+        let forecast_key = match *forecast {
+            "Best Case" => "BestCase",
+            "Commit" => "Forecast",
+            other => other,
+        };
+        store.insert_raw(
+            "OpportunityStage",
+            json!({
+                "Id": id('S', i + 1),
+                "MasterLabel": name,
+                "ApiName": name,
+                "IsActive": true,
+                "SortOrder": i + 1,
+                "IsClosed": closed,
+                "IsWon": won,
+                "ForecastCategory": forecast_key,
+                "ForecastCategoryName": forecast,
+                "DefaultProbability": probability,
+            }),
+            created,
+        );
+    }
+    for (i, name) in LEAD_STATUSES.iter().enumerate() {
+        store.insert_raw(
+            "LeadStatus",
+            json!({
+                "Id": id('L', i + 1),
+                "MasterLabel": name,
+                "ApiName": name,
+                "SortOrder": i + 1,
+                "IsDefault": i == 0,
+                "IsConverted": *name == "Closed - Converted",
+            }),
+            created,
+        );
+    }
+    for (i, name) in TASK_STATUSES.iter().enumerate() {
+        store.insert_raw(
+            "TaskStatus",
+            json!({
+                "Id": id('T', i + 1),
+                "MasterLabel": name,
+                "ApiName": name,
+                "SortOrder": i + 1,
+                "IsDefault": i == 0,
+                "IsClosed": *name == "Completed",
+            }),
+            created,
+        );
+    }
 }

@@ -9,6 +9,11 @@
 //! `REQUIRED_FIELD_MISSING`, `STRING_TOO_LONG`, restricted picklists, cross-reference
 //! and integrity errors).
 //!
+//! The picklist setup objects `OpportunityStage`, `LeadStatus` and `TaskStatus` are
+//! read-only (`read_only`): queryable, readable by id, never written through the API.
+//! All three use the key prefix `01J`, as in a real org, so an id can name one of
+//! several objects.
+//!
 //! Deleting a record moves it to the "recycle bin": it keeps its data with
 //! `IsDeleted = true`, is hidden from queries and searches and answers
 //! `ENTITY_IS_DELETED`. Deletes do not cascade to child records.
@@ -281,6 +286,9 @@ pub(crate) struct ObjectDef {
     pub name_fields: &'static [&'static str],
     /// Returned by SOSL without a RETURNING clause.
     pub searchable: bool,
+    /// Setup data (`OpportunityStage`, `LeadStatus`, `TaskStatus`): queryable, never
+    /// written through the API.
+    pub read_only: bool,
 }
 
 impl ObjectDef {
@@ -321,9 +329,15 @@ impl Schema {
             .find(|o| o.name.eq_ignore_ascii_case(name))
     }
 
-    pub fn object_for_id(&'static self, id: &str) -> Option<&'static ObjectDef> {
-        let prefix = id.get(..3)?;
-        self.objects.iter().find(|o| o.key_prefix == prefix)
+    /// The objects whose ids start like `id` (several objects share `01J`).
+    pub fn objects_for_id<'a>(
+        &'static self,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'static ObjectDef> + 'a {
+        let prefix = id.get(..3).unwrap_or_default();
+        self.objects
+            .iter()
+            .filter(move |o| !prefix.is_empty() && o.key_prefix == prefix)
     }
 }
 
@@ -402,6 +416,8 @@ const OPPORTUNITY_TYPES: &[&str] = &[
     "New Customer",
 ];
 const FORECAST_CATEGORIES: &[&str] = &["Omitted", "Pipeline", "Best Case", "Commit", "Closed"];
+/// `OpportunityStage.ForecastCategory`: the API names of the forecast categories.
+const FORECAST_CATEGORY_KEYS: &[&str] = &["Omitted", "Pipeline", "BestCase", "Forecast", "Closed"];
 const CASE_STATUSES: &[&str] = &["New", "Working", "Escalated", "Closed"];
 const CASE_PRIORITIES: &[&str] = &["High", "Medium", "Low"];
 const CASE_ORIGINS: &[&str] = &["Phone", "Email", "Web"];
@@ -502,6 +518,7 @@ fn build_schema() -> Schema {
         children: vec![],
         name_fields: &["Name", "Username"],
         searchable: false,
+        read_only: false,
     };
 
     let mut account_fields = vec![
@@ -541,6 +558,7 @@ fn build_schema() -> Schema {
         ],
         name_fields: &["Name"],
         searchable: true,
+        read_only: false,
     };
 
     let mut contact_fields = vec![
@@ -579,6 +597,7 @@ fn build_schema() -> Schema {
         ],
         name_fields: &["Name", "FirstName", "LastName"],
         searchable: true,
+        read_only: false,
     };
 
     let mut lead_fields = vec![
@@ -626,6 +645,7 @@ fn build_schema() -> Schema {
         ],
         name_fields: &["Name", "FirstName", "LastName", "Company"],
         searchable: true,
+        read_only: false,
     };
 
     let mut opportunity_fields = vec![
@@ -663,6 +683,7 @@ fn build_schema() -> Schema {
         ],
         name_fields: &["Name"],
         searchable: true,
+        read_only: false,
     };
 
     let mut case_fields = vec![
@@ -693,6 +714,7 @@ fn build_schema() -> Schema {
         children: vec![child("Tasks", "Task", "WhatId")],
         name_fields: &["CaseNumber", "Subject"],
         searchable: true,
+        read_only: false,
     };
 
     let mut task_fields = vec![
@@ -732,6 +754,7 @@ fn build_schema() -> Schema {
         children: vec![],
         name_fields: &["Subject"],
         searchable: false,
+        read_only: false,
     };
 
     let mut event_fields = vec![
@@ -759,10 +782,86 @@ fn build_schema() -> Schema {
         children: vec![],
         name_fields: &["Subject"],
         searchable: false,
+        read_only: false,
     };
 
+    let setup_object = |name: &'static str,
+                        label: &'static str,
+                        label_plural: &'static str,
+                        fields: Vec<FieldDef>| {
+        let mut all = vec![id_field()];
+        all.extend(fields.into_iter().map(FieldDef::ro));
+        all.extend(audit_fields());
+        ObjectDef {
+            name,
+            label,
+            label_plural,
+            key_prefix: "01J",
+            createable: false,
+            fields: all,
+            children: vec![],
+            name_fields: &["MasterLabel"],
+            searchable: false,
+            read_only: true,
+        }
+    };
+    let opportunity_stage = setup_object(
+        "OpportunityStage",
+        "Opportunity Stage",
+        "Opportunity Stages",
+        vec![
+            f("MasterLabel", Str(255)).label("Master Label"),
+            f("ApiName", Str(255)).label("Api Name"),
+            f("IsActive", Bool).label("Is Active"),
+            f("SortOrder", Int).label("Sort Order"),
+            f("IsClosed", Bool).label("Closed"),
+            f("IsWon", Bool).label("Won"),
+            f("ForecastCategory", Picklist(FORECAST_CATEGORY_KEYS, true)),
+            f("ForecastCategoryName", Picklist(FORECAST_CATEGORIES, true))
+                .label("Forecast Category Name"),
+            f("DefaultProbability", Percent).label("Probability (%)"),
+            f("Description", Str(255)),
+        ],
+    );
+    let lead_status = setup_object(
+        "LeadStatus",
+        "Lead Status Value",
+        "Lead Status Values",
+        vec![
+            f("MasterLabel", Str(255)).label("Master Label"),
+            f("ApiName", Str(255)).label("Api Name"),
+            f("SortOrder", Int).label("Sort Order"),
+            f("IsDefault", Bool).label("Is Default"),
+            f("IsConverted", Bool).label("Is Converted"),
+        ],
+    );
+    let task_status = setup_object(
+        "TaskStatus",
+        "Task Status Value",
+        "Task Status Values",
+        vec![
+            f("MasterLabel", Str(255)).label("Master Label"),
+            f("ApiName", Str(255)).label("Api Name"),
+            f("SortOrder", Int).label("Sort Order"),
+            f("IsDefault", Bool).label("Is Default"),
+            f("IsClosed", Bool).label("Closed"),
+        ],
+    );
+
     Schema {
-        objects: vec![account, contact, lead, opportunity, case, task, event, user],
+        objects: vec![
+            account,
+            contact,
+            lead,
+            opportunity,
+            case,
+            task,
+            event,
+            user,
+            opportunity_stage,
+            lead_status,
+            task_status,
+        ],
     }
 }
 
@@ -972,6 +1071,7 @@ pub(crate) const DEMO_USER_ID15: &str = "005Dm0000000001";
 pub(crate) const ORG_ID15: &str = "00DDm0000000001";
 
 /// All records of the org, per object, in insertion order.
+#[derive(Clone)]
 pub(crate) struct Store {
     records: BTreeMap<&'static str, Vec<Record>>,
     next_id: u64,
@@ -996,6 +1096,12 @@ impl Store {
             next_id: 100,
             next_case_number: 1001,
         }
+    }
+
+    /// Puts the records back as they were in `snapshot` (a rolled-back transaction).
+    /// Id and case-number counters keep counting, so rolled-back ids are not reused.
+    pub fn rollback_to(&mut self, snapshot: Store) {
+        self.records = snapshot.records;
     }
 
     pub fn demo_user_id() -> String {
@@ -1029,13 +1135,14 @@ impl Store {
         if !is_id_syntax(id) {
             return None;
         }
-        let obj = Schema::get().object_for_id(id)?;
-        let rec = self.all(obj.name).iter().find(|r| {
-            r.get("Id")
-                .and_then(Value::as_str)
-                .is_some_and(|s| id_matches(s, id))
-        })?;
-        Some((obj, rec))
+        Schema::get().objects_for_id(id).find_map(|obj| {
+            let rec = self.all(obj.name).iter().find(|r| {
+                r.get("Id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| id_matches(s, id))
+            })?;
+            Some((obj, rec))
+        })
     }
 
     /// A live record by id.
@@ -1164,6 +1271,13 @@ impl Store {
         if_unmodified_since: Option<OffsetDateTime>,
     ) -> Result<(), ApiError> {
         let current = self.existing(obj, id)?.clone();
+        if obj.read_only {
+            return Err(ApiError::dml(
+                "INVALID_TYPE_FOR_OPERATION",
+                format!("entity type {} does not support update", obj.name),
+                vec![],
+            ));
+        }
         if let Some(limit) = if_unmodified_since {
             let modified = current
                 .get("LastModifiedDate")
@@ -1234,10 +1348,10 @@ impl Store {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        if obj.name == "User" {
+        if obj.name == "User" || obj.read_only {
             return Err(ApiError::dml(
                 "INVALID_TYPE_FOR_OPERATION",
-                "entity type User does not support delete",
+                format!("entity type {} does not support delete", obj.name),
                 vec![],
             ));
         }
