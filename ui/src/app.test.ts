@@ -422,9 +422,11 @@ describe("caller updates", () => {
   });
 
   it("shows the related records loading, then fills them in", async () => {
-    backend.lookupCaller.mockResolvedValue(lookupResult([contact({ opportunities: [], cases: [] })]));
+    backend.lookupCaller.mockResolvedValue(
+      lookupResult([contact({ opportunities: [], cases: [] })], { relatedLoaded: false }),
+    );
     await lookUp("+14155550100");
-    expect($("#related-loading").textContent).toBe("Loading opportunities and cases…");
+    expect($("#related-loading").textContent).toBe("Loading opportunities, cases and activities…");
     backend.emitCallerUpdate(update(lookupResult([contact()])));
     expect(document.getElementById("related-loading")).toBeNull();
     expect($("#opportunities").textContent).toContain("Acme – 500 seats");

@@ -109,7 +109,7 @@ async fn main() {
                 update.unwrap();
                 at
             }
-            None => Instant::now(), // a lead: the first paint was the full panel
+            None => panic!("every pop with a match sends its related records"),
         };
         full_panel.push(full_at - started);
         uncached_requests.push(org.api_request_count() - before);
@@ -190,6 +190,7 @@ async fn main() {
                     source: LookupSource::Salesforce,
                     fetched_at: "2026-11-25T10:00:00Z".into(),
                     matches: Vec::new(),
+                    related_loaded: true,
                 },
                 format!("003{i:015}"),
             )

@@ -232,6 +232,7 @@ impl Callside {
             &connection.store,
             &number,
             &self.settings.region,
+            &self.settings.match_order,
             &now(),
             now_ms(),
         )
@@ -269,6 +270,7 @@ impl Callside {
         let number = phone::normalize(input, &self.settings.region)?;
         let connection = self.signed_in().await?;
         let region = self.settings.region.clone();
+        let order = self.settings.match_order.clone();
         let limits = self.settings.cache_limits;
         if let Some(mut cached) =
             connection
@@ -284,6 +286,7 @@ impl Callside {
                     &connection.store,
                     &number,
                     &region,
+                    &order,
                     &now(),
                     now_ms(),
                 )
@@ -293,17 +296,15 @@ impl Callside {
             return Ok(cached);
         }
         let picked = connection.store.picked(&number.e164)?;
-        let mut found = lookup::search(
-            &connection.client,
-            &number,
-            &region,
-            picked.as_deref(),
-            &now(),
-        )
-        .await?;
+        let options = lookup::SearchOptions {
+            region: &region,
+            picked: picked.as_deref(),
+            order: &order,
+        };
+        let mut found = lookup::search(&connection.client, &number, &options, &now()).await?;
         let first_paint = found.result.clone();
         self.add_recent_call(&connection, &first_paint, direction);
-        if lookup::related_account(&first_paint).is_none() {
+        if !lookup::has_related(&first_paint) {
             lookup::save(&connection.store, &found, now_ms())?;
             self.evict(&connection);
             return Ok(first_paint);

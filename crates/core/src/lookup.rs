@@ -5,14 +5,19 @@
 use serde_json::Value;
 
 use callside_salesforce::escape::{soql_string, sosl_phrase};
-use callside_salesforce::SalesforceClient;
+use callside_salesforce::{CompositeSubrequest, SalesforceClient};
 
 use crate::error::Result;
 use crate::model::{
-    CallerMatch, CaseSummary, LookupResult, LookupSource, OpportunitySummary, RecordType,
+    ActivitySummary, CallerMatch, CaseSummary, LookupResult, LookupSource, OpportunitySummary,
+    RecordType,
 };
 use crate::phone::PhoneNumber;
 use crate::store::{CachedRecord, Store};
+
+/// Contact before Lead before Account.
+pub const DEFAULT_ORDER: &[RecordType] =
+    &[RecordType::Contact, RecordType::Lead, RecordType::Account];
 
 /// Phone-typed fields per object, as Salesforce defines them.
 pub fn phone_fields(record_type: RecordType) -> &'static [&'static str] {
@@ -42,6 +47,7 @@ pub fn caller_search(number: &PhoneNumber) -> String {
         let mut list = vec!["Id", "Name"];
         list.extend_from_slice(extra);
         list.extend_from_slice(phone_fields(record_type));
+        list.push("Owner.Name");
         list.push("LastActivityDate");
         list.push("LastModifiedDate");
         list.join(", ")
@@ -125,8 +131,10 @@ fn candidate(record: &Value, number: &PhoneNumber, region: &str) -> Option<Candi
             phone: Some(phone),
             status: text(record, "Status"),
             rating: text(record, "Rating"),
+            owner: record.get("Owner").and_then(|o| text(o, "Name")),
             opportunities: Vec::new(),
             cases: Vec::new(),
+            activities: Vec::new(),
         },
         fields: record.clone(),
         last_activity: text(record, "LastActivityDate").unwrap_or_default(),
@@ -135,14 +143,21 @@ fn candidate(record: &Value, number: &PhoneNumber, region: &str) -> Option<Candi
 }
 
 /// Keeps the candidates whose stored numbers really are `number`, best first: the record
-/// the rep picked for this number before, then Contact before Lead before Account, then
-/// the most recent activity, then the most recently changed.
+/// the rep picked for this number before, then by record type in `order` (by default
+/// Contact, Lead, Account), then the most recent activity, then the most recently changed.
 fn verified_and_ranked(
     records: &[Value],
     number: &PhoneNumber,
     region: &str,
     picked: Option<&str>,
+    order: &[RecordType],
 ) -> Vec<Candidate> {
+    let rank = |record_type: RecordType| {
+        order
+            .iter()
+            .position(|t| *t == record_type)
+            .unwrap_or(order.len())
+    };
     let mut candidates: Vec<Candidate> = records
         .iter()
         .filter_map(|record| candidate(record, number, region))
@@ -151,11 +166,21 @@ fn verified_and_ranked(
         let picked_first = |c: &Candidate| Some(c.caller.id.as_str()) != picked;
         picked_first(a)
             .cmp(&picked_first(b))
-            .then_with(|| a.caller.record_type.cmp(&b.caller.record_type))
+            .then_with(|| rank(a.caller.record_type).cmp(&rank(b.caller.record_type)))
             .then_with(|| b.last_activity.cmp(&a.last_activity))
             .then_with(|| b.last_modified.cmp(&a.last_modified))
     });
     candidates
+}
+
+/// How to read and rank what a search finds.
+pub struct SearchOptions<'a> {
+    /// The default region for stored numbers in national form.
+    pub region: &'a str,
+    /// The record the rep picked for this number before, if any.
+    pub picked: Option<&'a str>,
+    /// Record types, most wanted first.
+    pub order: &'a [RecordType],
 }
 
 /// What one search found: the first paint (matches, no related records yet) and the
@@ -169,17 +194,23 @@ pub struct Found {
 pub async fn search(
     client: &SalesforceClient,
     number: &PhoneNumber,
-    region: &str,
-    picked: Option<&str>,
+    options: &SearchOptions<'_>,
     now: &str,
 ) -> Result<Found> {
     let records = client.search(&caller_search(number)).await?;
-    let candidates = verified_and_ranked(&records, number, region, picked);
+    let candidates = verified_and_ranked(
+        &records,
+        number,
+        options.region,
+        options.picked,
+        options.order,
+    );
     Ok(Found {
         result: LookupResult {
             number: number.e164.clone(),
             source: LookupSource::Salesforce,
             fetched_at: now.to_string(),
+            related_loaded: candidates.is_empty(),
             matches: candidates.iter().map(|c| c.caller.clone()).collect(),
         },
         candidates,
@@ -195,37 +226,108 @@ pub fn related_account(result: &LookupResult) -> Option<String> {
     }
 }
 
-/// The second round trip: the best match's open opportunities and open cases.
+/// Whether the best match has related records still to load.
+pub fn has_related(result: &LookupResult) -> bool {
+    !result.matches.is_empty()
+}
+
+/// The query for the last few activities of the best match.
+pub fn activities_query(best: &CallerMatch) -> String {
+    let field = match best.record_type {
+        RecordType::Account => "WhatId",
+        RecordType::Contact | RecordType::Lead => "WhoId",
+    };
+    format!(
+        "SELECT Id, Subject, ActivityDate, Status, CallType FROM Task WHERE {field} = {} \
+         ORDER BY ActivityDate DESC NULLS LAST, CreatedDate DESC LIMIT 5",
+        soql_string(&best.id)
+    )
+}
+
+/// The second round trip: the best match's open opportunities and open cases (from its
+/// account) and its last few activities, together in one composite request when both
+/// are wanted.
 pub async fn add_related(client: &SalesforceClient, result: &mut LookupResult) -> Result<()> {
-    let Some(account_id) = related_account(result) else {
+    let Some(best) = result.matches.first() else {
         return Ok(());
     };
-    let related = client.query(&related_query(&account_id)).await?;
-    let (Some(best), Some(account)) = (result.matches.first_mut(), related.records.first()) else {
+    let activities_soql = activities_query(best);
+    let (account, activities) = match related_account(result) {
+        Some(account_id) => {
+            let responses = client
+                .composite(
+                    false,
+                    vec![
+                        CompositeSubrequest::query("account", &related_query(&account_id)),
+                        CompositeSubrequest::query("activities", &activities_soql),
+                    ],
+                )
+                .await?;
+            let mut bodies = Vec::new();
+            for response in responses {
+                if let Some(error) = response.error() {
+                    return Err(error.into());
+                }
+                bodies.push(response.body);
+            }
+            let activities = bodies.pop().unwrap_or_default();
+            let account = bodies.pop().unwrap_or_default();
+            (Some(account), activities)
+        }
+        None => {
+            let page = client.query(&activities_soql).await?;
+            (None, serde_json::json!({ "records": page.records }))
+        }
+    };
+    result.related_loaded = true;
+    let Some(best) = result.matches.first_mut() else {
         return Ok(());
     };
-    best.opportunities = child_records(account, "Opportunities")
-        .iter()
-        .filter_map(|o| {
-            Some(OpportunitySummary {
-                id: text(o, "Id")?,
-                name: text(o, "Name").unwrap_or_default(),
-                stage: text(o, "StageName").unwrap_or_default(),
-                amount: decimal(o, "Amount"),
-                close_date: text(o, "CloseDate"),
-                probability: decimal(o, "Probability"),
+    if let Some(account) = account
+        .as_ref()
+        .and_then(|a| a.get("records"))
+        .and_then(Value::as_array)
+        .and_then(|records| records.first())
+    {
+        best.opportunities = child_records(account, "Opportunities")
+            .iter()
+            .filter_map(|o| {
+                Some(OpportunitySummary {
+                    id: text(o, "Id")?,
+                    name: text(o, "Name").unwrap_or_default(),
+                    stage: text(o, "StageName").unwrap_or_default(),
+                    amount: decimal(o, "Amount"),
+                    close_date: text(o, "CloseDate"),
+                    probability: decimal(o, "Probability"),
+                })
             })
-        })
-        .collect();
-    best.cases = child_records(account, "Cases")
+            .collect();
+        best.cases = child_records(account, "Cases")
+            .iter()
+            .filter_map(|c| {
+                Some(CaseSummary {
+                    id: text(c, "Id")?,
+                    case_number: text(c, "CaseNumber").unwrap_or_default(),
+                    subject: text(c, "Subject"),
+                    status: text(c, "Status"),
+                    priority: text(c, "Priority"),
+                })
+            })
+            .collect();
+    }
+    best.activities = activities
+        .get("records")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
         .iter()
-        .filter_map(|c| {
-            Some(CaseSummary {
-                id: text(c, "Id")?,
-                case_number: text(c, "CaseNumber").unwrap_or_default(),
-                subject: text(c, "Subject"),
-                status: text(c, "Status"),
-                priority: text(c, "Priority"),
+        .filter_map(|t| {
+            Some(ActivitySummary {
+                id: text(t, "Id")?,
+                subject: text(t, "Subject"),
+                date: text(t, "ActivityDate"),
+                status: text(t, "Status"),
+                call_type: text(t, "CallType"),
             })
         })
         .collect();
@@ -254,11 +356,17 @@ pub async fn lookup_live(
     store: &Store,
     number: &PhoneNumber,
     region: &str,
+    order: &[RecordType],
     now: &str,
     now_ms: i64,
 ) -> Result<LookupResult> {
     let picked = store.picked(&number.e164)?;
-    let mut found = search(client, number, region, picked.as_deref(), now).await?;
+    let options = SearchOptions {
+        region,
+        picked: picked.as_deref(),
+        order,
+    };
+    let mut found = search(client, number, &options, now).await?;
     add_related(client, &mut found.result).await?;
     save(store, &found, now_ms)?;
     Ok(found.result)
@@ -289,13 +397,13 @@ mod tests {
             json!({"attributes": {"type": "Contact"}, "Id": "0031", "Name": "Old", "MobilePhone": "+1 720 555 0100", "LastModifiedDate": "2025-01-01"}),
             json!({"attributes": {"type": "Contact"}, "Id": "0032", "Name": "New", "Phone": "7205550100", "LastModifiedDate": "2026-01-01", "Account": {"Name": "Summit"}, "AccountId": "0019"}),
         ];
-        let ranked = verified_and_ranked(&records, &number, "US", None);
+        let ranked = verified_and_ranked(&records, &number, "US", None, DEFAULT_ORDER);
         let ids: Vec<&str> = ranked.iter().map(|c| c.caller.id.as_str()).collect();
         assert_eq!(ids, vec!["0032", "0031", "00Q1"]);
         assert_eq!(ranked[0].caller.company.as_deref(), Some("Summit"));
         assert_eq!(ranked[1].caller.phone.as_deref(), Some("+1 720 555 0100"));
 
-        let picked = verified_and_ranked(&records, &number, "US", Some("00Q1"));
+        let picked = verified_and_ranked(&records, &number, "US", Some("00Q1"), DEFAULT_ORDER);
         assert_eq!(picked[0].caller.id, "00Q1", "a remembered pick comes first");
     }
 
@@ -306,7 +414,7 @@ mod tests {
             json!({"attributes": {"type": "Lead"}, "Id": "00Q1", "Name": "Edited", "Phone": "7205550100", "LastActivityDate": "2026-01-01", "LastModifiedDate": "2026-06-01"}),
             json!({"attributes": {"type": "Lead"}, "Id": "00Q2", "Name": "Called", "Phone": "7205550100", "LastActivityDate": "2026-05-01", "LastModifiedDate": "2026-02-01"}),
         ];
-        let ranked = verified_and_ranked(&records, &number, "US", None);
+        let ranked = verified_and_ranked(&records, &number, "US", None, DEFAULT_ORDER);
         assert_eq!(ranked[0].caller.id, "00Q2");
     }
 

@@ -43,6 +43,9 @@ pub struct LookupResult {
     pub fetched_at: String,
     /// Best match first; only the first carries its related records.
     pub matches: Vec<CallerMatch>,
+    /// False for a first paint whose related records (opportunities, cases, activities)
+    /// are still on their way.
+    pub related_loaded: bool,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -89,8 +92,25 @@ pub struct CallerMatch {
     pub phone: Option<String>,
     pub status: Option<String>,
     pub rating: Option<String>,
+    /// The record owner's name.
+    pub owner: Option<String>,
     pub opportunities: Vec<OpportunitySummary>,
     pub cases: Vec<CaseSummary>,
+    /// The last few activities with this person or account, newest first.
+    pub activities: Vec<ActivitySummary>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ActivitySummary {
+    pub id: String,
+    pub subject: Option<String>,
+    /// YYYY-MM-DD
+    pub date: Option<String>,
+    pub status: Option<String>,
+    /// Inbound or Outbound for calls.
+    pub call_type: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -20,6 +20,8 @@ pub struct PhoneNumber {
     /// The region the number belongs to (`US`, `DE`), when the metadata knows it.
     pub region: Option<String>,
     pub extension: Option<String>,
+    /// Whether the metadata knows the number as assigned (not merely well-formed).
+    pub valid: bool,
 }
 
 /// Checks an ISO 3166 region code against the metadata.
@@ -66,6 +68,7 @@ fn from_parsed(parsed: &phonenumber::PhoneNumber) -> PhoneNumber {
         national,
         region: parsed.country().id().map(|id| format!("{id:?}")),
         extension: parsed.extension().map(|ext| ext.to_string()),
+        valid: phonenumber::is_valid(parsed),
     }
 }
 
@@ -148,14 +151,19 @@ impl PhoneNumber {
         forms
     }
 
-    /// Whether a phone value as an org stored it is this number. National forms are read
-    /// in this number's own region, so `089 1234567` matches `+49891234567`.
+    /// Whether a phone value as an org stored it is this number. A national form is read
+    /// in the org's default region when it is a valid number there (so a US org's
+    /// `(207) 946-0100` stays a US number), and otherwise in this number's own region (so
+    /// `089 1234567` matches `+49891234567` in a US org).
     pub fn matches_stored(&self, stored: &str, default_region: &str) -> bool {
-        let region = self.region.as_deref().unwrap_or(default_region);
-        match normalize(stored, region) {
-            Ok(other) => other.e164 == self.e164,
-            Err(_) => false,
-        }
+        let in_default_region = normalize(stored, default_region)
+            .ok()
+            .filter(|number| number.valid);
+        let stored_number = in_default_region.or_else(|| {
+            let own_region = self.region.as_deref().unwrap_or(default_region);
+            normalize(stored, own_region).ok()
+        });
+        stored_number.is_some_and(|number| number.e164 == self.e164)
     }
 }
 
@@ -223,6 +231,11 @@ mod tests {
         assert!(american.matches_stored("+1 720 555 0100", "US"));
         // Same trailing digits, different country: not the same number.
         assert!(!american.matches_stored("+44 720 555 0100", "US"));
+        // A US org's national number is a US number, even when a UK caller's national
+        // digits are the same.
+        let british = normalize("+44 20 7946 0100", "US").unwrap();
+        assert!(!british.matches_stored("(207) 946-0100", "US"));
+        assert!(british.matches_stored("020 7946 0100", "GB"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::model::RecordType;
 use crate::store::CacheLimits;
 
 pub const DEFAULT_LOGIN_URL: &str = "https://login.salesforce.com";
@@ -30,6 +31,8 @@ pub struct SettingsInput {
     pub cache_max_records: Option<u64>,
     /// Cached entries older than this many days are not shown and are removed.
     pub cache_max_age_days: Option<u32>,
+    /// Which record types rank first when several match, e.g. `["Lead", "Contact", "Account"]`.
+    pub match_order: Option<Vec<String>>,
 }
 
 impl SettingsInput {
@@ -42,6 +45,7 @@ impl SettingsInput {
             region: self.region.or(other.region),
             cache_max_records: self.cache_max_records.or(other.cache_max_records),
             cache_max_age_days: self.cache_max_age_days.or(other.cache_max_age_days),
+            match_order: self.match_order.or(other.match_order),
         }
     }
 
@@ -96,6 +100,8 @@ pub struct Settings {
     pub region: String,
     pub sign_in_timeout: Duration,
     pub cache_limits: CacheLimits,
+    /// Record types in ranking order.
+    pub match_order: Vec<RecordType>,
 }
 
 /// The region of the system locale (`de_DE.UTF-8` gives `DE`), if it names one.
@@ -179,6 +185,23 @@ impl Settings {
                 .map(|days| i64::from(days) * 24 * 60 * 60 * 1000)
                 .unwrap_or(defaults.max_age_ms),
         };
+        let match_order = match input.match_order {
+            None => crate::lookup::DEFAULT_ORDER.to_vec(),
+            Some(names) => {
+                let mut order = Vec::new();
+                for name in &names {
+                    let record_type = RecordType::from_api_name(name.trim()).ok_or_else(|| {
+                        Error::Config(format!(
+                            "match_order lists {name:?}; use Contact, Lead and Account"
+                        ))
+                    })?;
+                    if !order.contains(&record_type) {
+                        order.push(record_type);
+                    }
+                }
+                order
+            }
+        };
         Ok(Settings {
             login_url,
             client_id: input.client_id.map(|id| id.trim().to_string()),
@@ -187,6 +210,7 @@ impl Settings {
             region,
             sign_in_timeout: Duration::from_secs(120),
             cache_limits,
+            match_order,
         })
     }
 
@@ -277,6 +301,36 @@ mod tests {
                 .region,
             "GB"
         );
+    }
+
+    #[test]
+    fn the_match_order_comes_from_the_config_file_and_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "match_order = [\"Lead\", \"Contact\"]\n").unwrap();
+        let file_text = file.to_string_lossy().to_string();
+        let settings = Settings::resolve_with(
+            SettingsInput::default(),
+            env(&[
+                ("CALLSIDE_CONFIG", &file_text),
+                ("CALLSIDE_DATA_DIR", "/tmp/x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.match_order,
+            vec![RecordType::Lead, RecordType::Contact]
+        );
+        std::fs::write(&file, "match_order = [\"Opportunity\"]\n").unwrap();
+        let error = Settings::resolve_with(
+            SettingsInput::default(),
+            env(&[
+                ("CALLSIDE_CONFIG", &file_text),
+                ("CALLSIDE_DATA_DIR", "/tmp/x"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("Opportunity"), "{error}");
     }
 
     #[test]

@@ -573,6 +573,7 @@ mod tests {
             source: LookupSource::Salesforce,
             fetched_at: "2026-11-25T10:00:00Z".into(),
             matches: vec![],
+            related_loaded: true,
         }
     }
 

@@ -229,8 +229,8 @@ async fn one_screen_pop_costs_at_most_two_api_requests() {
     harness.callside.lookup("720-555-0133").await.unwrap();
     assert_eq!(
         harness.org.api_request_count() - before,
-        1,
-        "a lead needs the search only"
+        2,
+        "a lead: search + its activities"
     );
 }
 
@@ -717,4 +717,97 @@ async fn a_pick_among_several_matches_is_remembered_for_that_number() {
     let again = harness.callside.lookup("(303) 555-0188").await.unwrap();
     assert_eq!(again.matches[0].name, "Marco Rossi");
     assert_eq!(again.matches.len(), 2, "the others are still listed");
+}
+
+#[tokio::test]
+async fn the_best_match_shows_its_owner_and_last_activities() {
+    let harness = signed_in("US").await;
+    let dana = harness
+        .callside
+        .lookup("(720) 555-0111")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
+    assert_eq!(dana.owner.as_deref(), Some("Riley Demo"));
+    let subjects: Vec<_> = dana
+        .activities
+        .iter()
+        .filter_map(|a| a.subject.clone())
+        .collect();
+    assert!(
+        subjects.contains(&"Call with Dana Whitfield".to_string()),
+        "{subjects:?}"
+    );
+    let priya = harness
+        .callside
+        .lookup("720-555-0133")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
+    assert!(priya
+        .activities
+        .iter()
+        .any(|a| a.subject.as_deref() == Some("Follow up on pricing request")));
+}
+
+#[tokio::test]
+async fn a_search_hit_on_another_country_with_the_same_digits_is_dropped() {
+    let harness = signed_in("US").await;
+    // A US lead whose national digits equal the UK caller's national digits.
+    let session = harness
+        .tokens
+        .load(&harness.callside.settings().session_key())
+        .unwrap()
+        .unwrap();
+    let created = reqwest::Client::new()
+        .post(format!("{}/services/data/v62.0/sobjects/Lead", session.instance_url))
+        .bearer_auth(session.access_token.expose())
+        .json(&serde_json::json!({"LastName": "Lookalike", "Company": "Portland Co", "Phone": "(207) 946-0100"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let result = harness.callside.lookup("+44 20 7946 0100").await.unwrap();
+    let names: Vec<&str> = result.matches.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec!["Nadia Decoy"],
+        "the US lookalike was found by SOSL but dropped"
+    );
+    let search = harness
+        .org
+        .request_log()
+        .into_iter()
+        .rfind(|r| r.path.ends_with("/search"))
+        .unwrap();
+    assert!(search.query.unwrap_or_default().contains("2079460100"));
+}
+
+#[tokio::test]
+async fn names_in_any_script_come_back_intact() {
+    let harness = signed_in("US").await;
+    let result = harness.callside.lookup("+81 3-5555-0199").await.unwrap();
+    assert_eq!(result.matches[0].name, "美咲 佐藤");
+    assert_eq!(
+        result.matches[0].company.as_deref(),
+        Some("さくらデザイン株式会社")
+    );
+    let result = harness.callside.lookup("+17205550144").await.unwrap();
+    assert_eq!(result.matches[0].name, "Siobhan O'Connor");
+    assert_eq!(result.matches[0].company.as_deref(), Some("Harbour & Sons"));
+}
+
+#[tokio::test]
+async fn the_match_order_from_settings_ranks_leads_first() {
+    let org = FakeOrg::start(0).await.unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut settings = settings(&org, data_dir.path(), "US");
+    settings.match_order = vec![RecordType::Lead, RecordType::Contact, RecordType::Account];
+    let callside =
+        Callside::open(settings, Arc::new(MemoryStore::default()), "memory".into()).unwrap();
+    callside.sign_in_with(curl).await.unwrap();
+    let result = callside.lookup("(303) 555-0188").await.unwrap();
+    assert_eq!(result.matches[0].name, "Marco Rossi");
 }

@@ -35,7 +35,7 @@ const update = (result: LookupResult | null, overrides: Partial<CallerUpdate> = 
 });
 /** A first paint: the best match without its related records yet. */
 const firstPaint = (...rest: CallerMatch[]): LookupResult =>
-  lookupResult([contact({ opportunities: [], cases: [] }), ...rest]);
+  lookupResult([contact({ opportunities: [], cases: [] }), ...rest], { relatedLoaded: false });
 
 const $ = <T extends Element = HTMLElement>(sel: string) => root.querySelector<T>(sel);
 const $$ = (sel: string) => Array.from(root.querySelectorAll<HTMLElement>(sel));
@@ -289,11 +289,10 @@ describe("caller updates", () => {
 describe("related records of a first paint", () => {
   it("knows which results wait for their related records", () => {
     expect(awaitsRelated(firstPaint())).toBe(true);
-    expect(awaitsRelated(lookupResult([account({ accountId: "001000000000001" })]))).toBe(true);
+    expect(awaitsRelated(lookupResult([lead()], { relatedLoaded: false }))).toBe(true);
     expect(awaitsRelated(lookupResult([contact()]))).toBe(false);
     expect(awaitsRelated(lookupResult([contact({ opportunities: [], cases: [] })], { source: "cache" }))).toBe(false);
-    expect(awaitsRelated(lookupResult([contact({ opportunities: [], cases: [], accountId: null })]))).toBe(false);
-    expect(awaitsRelated(lookupResult([lead(), contact({ opportunities: [], cases: [] })]))).toBe(false);
+    expect(awaitsRelated(lookupResult([], { relatedLoaded: false }))).toBe(false);
     expect(awaitsRelated(lookupResult([]))).toBe(false);
   });
 
@@ -301,7 +300,7 @@ describe("related records of a first paint", () => {
     panel.show(firstPaint());
     expect(panel.loadingRelated).toBe(true);
     expect($("#related-loading")?.textContent).toBe(RELATED_LOADING_TEXT);
-    expect(RELATED_LOADING_TEXT).toBe("Loading opportunities and cases…");
+    expect(RELATED_LOADING_TEXT).toBe("Loading opportunities, cases and activities…");
     expect($("#opportunities")).toBeNull();
     panel.update(update(lookupResult([contact()])));
     expect($("#related-loading")).toBeNull();
@@ -365,5 +364,28 @@ describe("remembered picks", () => {
     panel.show(lookupResult([contact()]));
     $$(".match")[0]!.click();
     expect(onPick).not.toHaveBeenCalled();
+  });
+});
+
+describe("owner and recent activity", () => {
+  it("shows the owner on the match and the best match's last activities", () => {
+    panel.show(
+      lookupResult([
+        contact({
+          owner: "Riley Demo",
+          activities: [
+            { id: "00T1", subject: "Call with Dana", date: "2026-11-20", status: "Completed", callType: "Inbound" },
+          ],
+        }),
+      ]),
+    );
+    expect($(".match .match-owner")?.textContent).toBe("Owner: Riley Demo");
+    expect($("#activities .activity-subject")?.textContent).toBe("Call with Dana");
+    expect($("#activities .activity-meta")?.textContent).toBe("Inbound call · Completed");
+  });
+
+  it("says so when there is no activity", () => {
+    panel.show(lookupResult([lead()]));
+    expect($("#activities")?.textContent).toContain("No activity yet");
   });
 });

@@ -1,6 +1,7 @@
 /** Renders a LookupResult: who is calling, their open opportunities and cases. */
 import type { CallerMatch } from "../ipc/bindings/CallerMatch";
 import type { CallerUpdate } from "../ipc/bindings/CallerUpdate";
+import type { ActivitySummary } from "../ipc/bindings/ActivitySummary";
 import type { CaseSummary } from "../ipc/bindings/CaseSummary";
 import type { LookupResult } from "../ipc/bindings/LookupResult";
 import type { OpportunitySummary } from "../ipc/bindings/OpportunitySummary";
@@ -10,7 +11,7 @@ import type { Every } from "../ui/schedule";
 import { every } from "../ui/schedule";
 
 export const NO_MATCH_TEXT = "No Salesforce record has this number.";
-export const RELATED_LOADING_TEXT = "Loading opportunities and cases…";
+export const RELATED_LOADING_TEXT = "Loading opportunities, cases and activities…";
 export const AGE_REFRESH_MS = 30_000;
 
 /** Safe class-name fragment: "Very High" -> "very-high". */
@@ -30,20 +31,11 @@ export function sourceLabel(result: LookupResult, nowMs: number = Date.now(), of
 }
 
 /**
- * True when a first paint still waits for its best match's related records:
- * the core fetches them only for a Contact or Account with an account, and
- * sends them in a `caller-updated` event.
+ * True when a first paint still waits for its best match's related records
+ * (opportunities, cases, activities); the core sends them in a `caller-updated` event.
  */
 export function awaitsRelated(result: LookupResult): boolean {
-  const best = result.matches[0];
-  return (
-    result.source === "salesforce" &&
-    best !== undefined &&
-    best.type !== "Lead" &&
-    !!best.accountId &&
-    best.opportunities.length === 0 &&
-    best.cases.length === 0
-  );
+  return result.matches.length > 0 && !result.relatedLoaded;
 }
 
 export function relatedErrorText(message: string): string {
@@ -288,6 +280,7 @@ export class CallerPanel {
     const subtitle = [match.title, match.company].filter((s): s is string => !!s).join(" · ");
     const meta = el("span", { className: "match-meta" });
     if (match.phone) meta.appendChild(el("span", { className: "match-phone", text: match.phone }));
+    if (match.owner) meta.appendChild(el("span", { className: "match-owner", text: `Owner: ${match.owner}` }));
     if (match.type === "Lead") {
       if (match.status) meta.appendChild(el("span", { className: "chip", text: match.status }));
       if (match.rating)
@@ -341,7 +334,11 @@ export class CallerPanel {
       );
       return;
     }
-    this.details.append(opportunitiesSection(match.opportunities), casesSection(match.cases));
+    this.details.append(
+      opportunitiesSection(match.opportunities),
+      casesSection(match.cases),
+      activitiesSection(match.activities),
+    );
   }
 }
 
@@ -419,4 +416,28 @@ export function casesSection(cases: CaseSummary[]): HTMLElement {
           ),
         );
   return section("cases", "Open cases", cases.length, body);
+}
+
+export function activitiesSection(activities: ActivitySummary[]): HTMLElement {
+  const body =
+    activities.length === 0
+      ? el("p", { className: "empty-state small", text: "No activity yet" })
+      : el(
+          "ul",
+          { className: "activity-list" },
+          ...activities.map((a) =>
+            el(
+              "li",
+              { className: "activity", data: { id: a.id } },
+              el("span", { className: "activity-date nowrap", text: formatDate(a.date) }),
+              el("span", { className: "activity-subject", text: a.subject ?? "—" }),
+              (a.callType || a.status) &&
+                el("span", {
+                  className: "activity-meta",
+                  text: [a.callType && `${a.callType} call`, a.status].filter(Boolean).join(" · "),
+                }),
+            ),
+          ),
+        );
+  return section("activities", "Recent activity", activities.length, body);
 }

@@ -38,6 +38,8 @@ export function lead(overrides: Partial<CallerMatch> = {}): CallerMatch {
     rating: "Hot",
     opportunities: [],
     cases: [],
+    owner: null,
+    activities: [],
     ...overrides,
   };
 }
@@ -72,6 +74,8 @@ export function contact(overrides: Partial<CallerMatch> = {}): CallerMatch {
         priority: "High",
       },
     ],
+    owner: null,
+    activities: [],
     ...overrides,
   };
 }
@@ -89,6 +93,8 @@ export function account(overrides: Partial<CallerMatch> = {}): CallerMatch {
     rating: null,
     opportunities: [],
     cases: [],
+    owner: null,
+    activities: [],
     ...overrides,
   };
 }
@@ -99,6 +105,7 @@ export function lookupResult(matches: CallerMatch[], overrides: Partial<LookupRe
     source: "salesforce",
     fetchedAt: "2025-01-15T10:30:00Z",
     matches,
+    relatedLoaded: true,
     ...overrides,
   };
 }

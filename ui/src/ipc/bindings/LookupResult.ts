@@ -17,4 +17,9 @@ fetchedAt: string,
 /**
  * Best match first; only the first carries its related records.
  */
-matches: Array<CallerMatch>, };
+matches: Array<CallerMatch>, 
+/**
+ * False for a first paint whose related records (opportunities, cases, activities)
+ * are still on their way.
+ */
+relatedLoaded: boolean, };
