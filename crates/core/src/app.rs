@@ -8,12 +8,13 @@ use time::OffsetDateTime;
 use callside_salesforce::oauth::{self, OAuthConfig};
 use callside_salesforce::{KeyringStore, MemoryStore, SalesforceClient, StoredSession, TokenStore};
 
+use crate::actions::{self, Action};
 use crate::calls;
 use crate::error::{Error, Result};
 use crate::lookup;
 use crate::model::{
-    ActionStatus, CallDirection, LogCallOutcome, LogCallRequest, LookupResult, LookupSource,
-    RecentCall, RecordType, SessionStatus,
+    ActionOutcome, ActionStatus, CallDirection, LogCallOutcome, LogCallRequest, LookupResult,
+    LookupSource, NewLead, RecentCall, RecordType, SessionStatus, Stage,
 };
 use crate::phone;
 use crate::settings::Settings;
@@ -30,6 +31,8 @@ pub struct Callside {
     tokens: Arc<dyn TokenStore>,
     token_note: String,
     connection: tokio::sync::RwLock<Option<Arc<Connection>>>,
+    /// When set, actions are only queued; a later `send_pending` sends them.
+    defer_sending: std::sync::atomic::AtomicBool,
 }
 
 /// The OS keychain when it answers; otherwise memory only, with the reason.
@@ -101,6 +104,7 @@ impl Callside {
             tokens,
             token_note,
             connection: tokio::sync::RwLock::new(None),
+            defer_sending: std::sync::atomic::AtomicBool::new(false),
         };
         match callside.tokens.load(&callside.settings.session_key()) {
             Ok(Some(session)) => {
@@ -118,6 +122,12 @@ impl Callside {
     pub fn open_with_system_keychain(settings: Settings) -> Result<Callside> {
         let (tokens, note) = system_token_store();
         Callside::open(settings, tokens, note)
+    }
+
+    /// Queue actions without trying to send them at once (`--no-wait`).
+    pub fn defer_sending(&self, defer: bool) {
+        self.defer_sending
+            .store(defer, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn settings(&self) -> &Settings {
@@ -394,14 +404,36 @@ impl Callside {
         self.signed_in().await?.store.purge_cache()
     }
 
+    /// Queues an action durably, then tries to send it once.
+    async fn submit(&self, connection: &Connection, action: Action) -> Result<ActionOutcome> {
+        let action_id = actions::enqueue(&connection.store, &action, &now())?;
+        let item = connection
+            .store
+            .outbox_item(&action_id)?
+            .ok_or_else(|| Error::Storage("a queued action vanished".into()))?;
+        // Earlier actions on the same record go first.
+        if self
+            .defer_sending
+            .load(std::sync::atomic::Ordering::Relaxed)
+            || connection.store.has_earlier_pending(&action_id)?
+        {
+            return Ok(actions::stored_outcome(&item));
+        }
+        actions::send(
+            &connection.client,
+            &connection.store,
+            &item,
+            &now(),
+            now_ms(),
+            jitter(),
+        )
+        .await
+    }
+
     /// Logs a call: stored first, then sent. A call that cannot be sent now stays queued.
     pub async fn log_call(&self, request: &LogCallRequest) -> Result<LogCallOutcome> {
         calls::validate(request)?;
-        let connection = self
-            .connection()
-            .await
-            .ok_or(callside_salesforce::Error::NotSignedIn)?;
-        let action_id = calls::enqueue(&connection.store, request, &today(), &now())?;
+        let connection = self.signed_in().await?;
         // The call ends when it is logged: its duration goes to the recent-calls list.
         if let Err(error) = connection.store.finish_recent_call(
             &request.who_id,
@@ -411,33 +443,350 @@ impl Callside {
         ) {
             tracing::warn!("the recent call was not updated: {error}");
         }
-        let item = connection
-            .store
-            .outbox_item(&action_id)?
-            .ok_or_else(|| Error::Storage("a queued action vanished".into()))?;
-        calls::send(&connection.client, &connection.store, &item, &now()).await
+        let action = Action::LogCall(calls::LogCallPayload {
+            request: request.clone(),
+            call_date: today(),
+        });
+        let outcome = self.submit(&connection, action).await?;
+        Ok(LogCallOutcome {
+            action_id: outcome.action_id,
+            status: outcome.status,
+            task_id: outcome.record_id,
+            message: outcome.message,
+        })
     }
 
-    /// Sends every pending action, oldest first; stops at the first one that stays
-    /// pending, since the others would meet the same fate.
-    pub async fn send_pending(&self) -> Result<Vec<LogCallOutcome>> {
+    /// The `LastModifiedDate` of a record as last cached, for conflict detection; none
+    /// while an earlier change of ours to the record is still queued (it will move the
+    /// date itself).
+    fn cached_last_modified(&self, connection: &Connection, id: &str) -> Option<String> {
+        if connection.store.has_pending_for(id).unwrap_or(true) {
+            return None;
+        }
+        connection
+            .store
+            .cached_field(id, "LastModifiedDate")
+            .ok()
+            .flatten()
+    }
+
+    /// Rates a lead Hot, Warm or Cold.
+    pub async fn rate_lead(&self, lead_id: &str, rating: &str) -> Result<ActionOutcome> {
+        check_id(lead_id, "00Q", "Lead")?;
+        let rating = actions::RATINGS
+            .iter()
+            .find(|r| r.eq_ignore_ascii_case(rating.trim()))
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "{rating:?} is not a rating; use Hot, Warm or Cold."
+                ))
+            })?;
+        let connection = self.signed_in().await?;
+        let action = Action::RateLead(actions::RateLead {
+            lead_id: lead_id.to_string(),
+            rating: rating.to_string(),
+            if_unmodified_since: self.cached_last_modified(&connection, lead_id),
+        });
+        self.submit(&connection, action).await
+    }
+
+    /// The org's active Lead statuses, in order (the brief's four when the org cannot be
+    /// asked).
+    pub async fn lead_statuses(&self) -> Result<Vec<String>> {
+        let connection = self.signed_in().await?;
+        Ok(match connection.client.describe("Lead").await {
+            Ok(describe) => describe
+                .active_picklist_values("Status")
+                .iter()
+                .map(|v| v.value.clone())
+                .collect(),
+            Err(error) if error.is_offline() => actions::FALLBACK_LEAD_STATUSES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            Err(error) => return Err(error.into()),
+        })
+    }
+
+    /// Sets a lead's status to one of the org's active values.
+    pub async fn set_lead_status(&self, lead_id: &str, status: &str) -> Result<ActionOutcome> {
+        check_id(lead_id, "00Q", "Lead")?;
+        let statuses = self.lead_statuses().await?;
+        let status = statuses
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(status.trim()))
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "{status:?} is not a lead status of this org; use one of: {}",
+                    statuses.join(", ")
+                ))
+            })?
+            .clone();
+        let connection = self.signed_in().await?;
+        let action = Action::SetLeadStatus(actions::SetLeadStatus {
+            lead_id: lead_id.to_string(),
+            status,
+            if_unmodified_since: self.cached_last_modified(&connection, lead_id),
+        });
+        self.submit(&connection, action).await
+    }
+
+    /// The org's active opportunity stages in order, with default probability and
+    /// whether each closes the opportunity.
+    pub async fn stages(&self) -> Result<Vec<Stage>> {
+        let connection = self.signed_in().await?;
+        let page = connection
+            .client
+            .query(
+                "SELECT ApiName, MasterLabel, DefaultProbability, IsClosed, IsWon, SortOrder \
+                 FROM OpportunityStage WHERE IsActive = true ORDER BY SortOrder",
+            )
+            .await?;
+        Ok(page
+            .records
+            .iter()
+            .filter_map(|r| {
+                Some(Stage {
+                    name: r
+                        .get("ApiName")
+                        .or_else(|| r.get("MasterLabel"))?
+                        .as_str()?
+                        .to_string(),
+                    probability: r.get("DefaultProbability").and_then(|p| p.as_f64()),
+                    closed: r.get("IsClosed").and_then(|v| v.as_bool()).unwrap_or(false),
+                    won: r.get("IsWon").and_then(|v| v.as_bool()).unwrap_or(false),
+                })
+            })
+            .collect())
+    }
+
+    /// Moves an opportunity to a stage (`None`: the next stage after its current one).
+    /// Closing stages (won or lost) need `confirm_closing`.
+    pub async fn set_stage(
+        &self,
+        opportunity_id: &str,
+        stage: Option<&str>,
+        confirm_closing: bool,
+    ) -> Result<ActionOutcome> {
+        check_id(opportunity_id, "006", "Opportunity")?;
+        let connection = self.signed_in().await?;
+        let stages = self.stages().await?;
+        let target = match stage {
+            Some(name) => stages
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+                .ok_or_else(|| {
+                    Error::InvalidInput(format!(
+                        "{name:?} is not a stage of this org; use one of: {}",
+                        stages
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?,
+            None => {
+                let current = connection
+                    .client
+                    .get("Opportunity", opportunity_id, Some(&["StageName"]))
+                    .await?;
+                let current = current
+                    .get("StageName")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                let position = stages
+                    .iter()
+                    .position(|s| s.name == current)
+                    .ok_or_else(|| {
+                        Error::InvalidInput(format!(
+                            "the opportunity's stage {current:?} is not an active stage"
+                        ))
+                    })?;
+                if stages[position].closed {
+                    return Err(Error::InvalidInput(format!(
+                        "The opportunity is already closed ({current})."
+                    )));
+                }
+                stages.get(position + 1).ok_or_else(|| {
+                    Error::InvalidInput("The opportunity is at the last stage.".into())
+                })?
+            }
+        };
+        if target.closed && !confirm_closing {
+            return Err(Error::InvalidInput(format!(
+                "{} closes the opportunity ({}); confirm to go ahead.",
+                target.name,
+                if target.won { "won" } else { "lost" }
+            )));
+        }
+        let action = Action::SetStage(actions::SetStage {
+            opportunity_id: opportunity_id.to_string(),
+            stage: target.name.clone(),
+            probability: target.probability,
+            if_unmodified_since: self.cached_last_modified(&connection, opportunity_id),
+        });
+        self.submit(&connection, action).await
+    }
+
+    /// Creates a lead for an unknown caller (LeadSource "Phone Call"); the next call from
+    /// the number pops it from the cache, before Salesforce's search index has it.
+    pub async fn create_lead(&self, request: &NewLead) -> Result<ActionOutcome> {
+        let number = phone::normalize(&request.phone, &self.settings.region)?;
+        let last_name = request.last_name.trim();
+        let company = request.company.trim();
+        if last_name.is_empty() || company.is_empty() {
+            return Err(Error::InvalidInput(
+                "Salesforce needs a last name and a company for a new lead.".into(),
+            ));
+        }
+        if last_name.chars().count() > 80 || company.chars().count() > 255 {
+            return Err(Error::InvalidInput(
+                "The last name may have at most 80 characters and the company 255.".into(),
+            ));
+        }
+        let first_name = request
+            .first_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty());
+        if first_name.is_some_and(|f| f.chars().count() > 40) {
+            return Err(Error::InvalidInput(
+                "The first name may have at most 40 characters.".into(),
+            ));
+        }
+        let connection = self.signed_in().await?;
+        let action = Action::CreateLead(actions::CreateLead {
+            phone: request.phone.trim().chars().take(40).collect(),
+            e164: number.e164,
+            last_name: last_name.to_string(),
+            company: company.to_string(),
+            first_name: first_name.map(str::to_string),
+        });
+        self.submit(&connection, action).await
+    }
+
+    /// Schedules a follow-up task for a person (due date YYYY-MM-DD).
+    pub async fn schedule_follow_up(
+        &self,
+        who_id: &str,
+        what_id: Option<&str>,
+        subject: &str,
+        due_date: &str,
+        priority: &str,
+    ) -> Result<ActionOutcome> {
+        if !(who_id.starts_with("00Q") || who_id.starts_with("003")) || !calls::is_record_id(who_id)
+        {
+            return Err(Error::InvalidInput(format!(
+                "{who_id:?} is not a Lead or Contact id."
+            )));
+        }
+        if time::Date::parse(
+            due_date,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .is_err()
+        {
+            return Err(Error::InvalidInput(format!(
+                "{due_date:?} is not a date like 2026-12-01."
+            )));
+        }
+        let priority = ["High", "Normal", "Low"]
+            .into_iter()
+            .find(|p| p.eq_ignore_ascii_case(priority.trim()))
+            .ok_or_else(|| Error::InvalidInput("Priority is High, Normal or Low.".into()))?;
+        let subject = subject.trim();
+        if subject.is_empty() || subject.chars().count() > calls::MAX_SUBJECT {
+            return Err(Error::InvalidInput(
+                "A follow-up needs a subject of at most 255 characters.".into(),
+            ));
+        }
+        let connection = self.signed_in().await?;
+        let action = Action::FollowUp(actions::FollowUp {
+            who_id: who_id.to_string(),
+            what_id: what_id
+                .map(str::to_string)
+                .filter(|_| who_id.starts_with("003")),
+            subject: subject.to_string(),
+            due_date: due_date.to_string(),
+            priority: priority.to_string(),
+        });
+        self.submit(&connection, action).await
+    }
+
+    /// Sends the pending actions that are due, oldest first and each record's in order.
+    pub async fn send_pending(&self) -> Result<Vec<ActionOutcome>> {
         let Some(connection) = self.connection().await else {
             return Ok(Vec::new());
         };
         let mut outcomes = Vec::new();
-        for item in connection.store.pending()? {
-            let outcome = calls::send(&connection.client, &connection.store, &item, &now()).await?;
-            let stop = outcome.status == ActionStatus::Pending;
-            outcomes.push(outcome);
-            if stop {
-                break;
+        let mut held_back = std::collections::HashSet::new();
+        for item in connection.store.due(now_ms())? {
+            let key = connection.store.record_key(&item.id)?.unwrap_or_default();
+            if !key.is_empty() && held_back.contains(&key) {
+                continue;
             }
+            let outcome = actions::send(
+                &connection.client,
+                &connection.store,
+                &item,
+                &now(),
+                now_ms(),
+                jitter(),
+            )
+            .await?;
+            if outcome.status == ActionStatus::Pending && !key.is_empty() {
+                held_back.insert(key);
+            }
+            outcomes.push(outcome);
         }
         Ok(outcomes)
     }
 
+    /// Makes one failed or waiting action (or every pending one) due now and sends.
+    pub async fn retry_outbox(&self, action_id: Option<&str>) -> Result<Vec<ActionOutcome>> {
+        let connection = self.signed_in().await?;
+        match action_id {
+            Some(id) => {
+                if !connection.store.requeue(id, None, &now())? {
+                    return Err(Error::InvalidInput(format!(
+                        "No unsent action {id} in the outbox."
+                    )));
+                }
+            }
+            None => {
+                for item in connection.store.pending()? {
+                    connection.store.requeue(&item.id, None, &now())?;
+                }
+            }
+        }
+        self.send_pending().await
+    }
+
+    /// Removes an unsent action from the outbox.
+    pub async fn discard_action(&self, action_id: &str) -> Result<()> {
+        let connection = self.signed_in().await?;
+        if connection.store.discard(action_id)? {
+            Ok(())
+        } else {
+            Err(Error::InvalidInput(format!(
+                "No unsent action {action_id} in the outbox (sent actions stay as history)."
+            )))
+        }
+    }
+
+    /// The outbox, newest first.
+    pub async fn outbox(&self, limit: u32) -> Result<Vec<ActionOutcome>> {
+        let connection = self.signed_in().await?;
+        Ok(connection
+            .store
+            .outbox(limit)?
+            .iter()
+            .map(actions::stored_outcome)
+            .collect())
+    }
+
     /// A queued action as stored.
-    pub async fn action(&self, action_id: &str) -> Result<Option<LogCallOutcome>> {
+    pub async fn action(&self, action_id: &str) -> Result<Option<ActionOutcome>> {
         let Some(connection) = self.connection().await else {
             return Ok(None);
         };
@@ -445,6 +794,25 @@ impl Callside {
             .store
             .outbox_item(action_id)?
             .as_ref()
-            .map(calls::stored_outcome))
+            .map(actions::stored_outcome))
     }
+}
+
+fn check_id(id: &str, prefix: &str, object: &str) -> Result<()> {
+    if id.starts_with(prefix) && calls::is_record_id(id) {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "{id:?} is not {object} id.",
+            object = match object {
+                "Opportunity" => "an Opportunity",
+                "Lead" => "a Lead",
+                other => other,
+            }
+        )))
+    }
+}
+
+fn jitter() -> f64 {
+    f64::from(uuid::Uuid::new_v4().as_bytes()[0]) / 255.0
 }

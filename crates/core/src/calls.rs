@@ -8,12 +8,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use callside_salesforce::escape::soql_string;
-use callside_salesforce::SalesforceClient;
-
 use crate::error::{Error, Result};
-use crate::model::{ActionStatus, CallDirection, LogCallOutcome, LogCallRequest};
-use crate::store::{OutboxItem, Store};
+use crate::model::{CallDirection, LogCallRequest};
+use crate::store::Store;
 
 pub const LOG_CALL: &str = "log_call";
 /// Salesforce's limits on Task fields.
@@ -22,30 +19,33 @@ pub const MAX_SUBJECT: usize = 255;
 pub const MAX_DURATION_SECONDS: u32 = 24 * 60 * 60;
 
 /// What the outbox stores for a call log.
-#[derive(Serialize, Deserialize)]
-struct LogCallPayload {
-    request: LogCallRequest,
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogCallPayload {
+    pub request: LogCallRequest,
     /// The day of the call (YYYY-MM-DD), the Task's due date.
-    call_date: String,
+    pub call_date: String,
 }
 
-fn is_record_id(id: &str, prefixes: &[&str]) -> bool {
-    (id.len() == 15 || id.len() == 18)
-        && id.chars().all(|c| c.is_ascii_alphanumeric())
-        && prefixes.iter().any(|p| id.starts_with(p))
+/// A Salesforce id: 15 or 18 letters and digits.
+pub fn is_record_id(id: &str) -> bool {
+    (id.len() == 15 || id.len() == 18) && id.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn is_record_id_of(id: &str, prefixes: &[&str]) -> bool {
+    is_record_id(id) && prefixes.iter().any(|p| id.starts_with(p))
 }
 
 /// Checks a request the way Salesforce would, so the rep hears about mistakes at once.
 pub fn validate(request: &LogCallRequest) -> Result<()> {
     let invalid = |message: String| Err(Error::InvalidInput(message));
-    if !is_record_id(&request.who_id, &["00Q", "003"]) {
+    if !is_record_id_of(&request.who_id, &["00Q", "003"]) {
         return invalid(format!(
             "{:?} is not a Lead or Contact id; a call is logged against the person spoken to.",
             request.who_id
         ));
     }
     if let Some(what_id) = &request.what_id {
-        if !is_record_id(what_id, &["001", "006", "500"]) {
+        if !is_record_id_of(what_id, &["001", "006", "500"]) {
             return invalid(format!(
                 "{what_id:?} is not an Account, Opportunity or Case id."
             ));
@@ -118,90 +118,11 @@ pub fn enqueue(
     now: &str,
 ) -> Result<String> {
     validate(request)?;
-    let action_id = uuid::Uuid::new_v4().to_string();
-    let payload = LogCallPayload {
+    let action = crate::actions::Action::LogCall(LogCallPayload {
         request: request.clone(),
         call_date: call_date.to_string(),
-    };
-    let json = serde_json::to_string(&payload).map_err(|e| Error::Storage(e.to_string()))?;
-    store.enqueue(&action_id, LOG_CALL, &json, now)?;
-    Ok(action_id)
-}
-
-/// Sends one queued action and records the outcome.
-pub async fn send(
-    client: &SalesforceClient,
-    store: &Store,
-    item: &OutboxItem,
-    now: &str,
-) -> Result<LogCallOutcome> {
-    let payload: LogCallPayload = serde_json::from_str(&item.payload_json)
-        .map_err(|e| Error::Storage(format!("queued action {} is unreadable: {e}", item.id)))?;
-    let attempted_before = item.attempts > 0;
-    store.mark_attempt(&item.id, now)?;
-    let sent = async {
-        if attempted_before {
-            let existing = client
-                .query(&format!(
-                    "SELECT Id FROM Task WHERE CallObject = {} LIMIT 1",
-                    soql_string(&call_object(&item.id))
-                ))
-                .await?;
-            if let Some(id) = existing
-                .records
-                .first()
-                .and_then(|r| r.get("Id"))
-                .and_then(Value::as_str)
-            {
-                return Ok(id.to_string());
-            }
-        }
-        client
-            .create(
-                "Task",
-                &task_fields(&item.id, &payload.request, &payload.call_date),
-            )
-            .await
-    }
-    .await;
-    let outcome = |status, task_id: Option<String>, message: Option<String>| LogCallOutcome {
-        action_id: item.id.clone(),
-        status,
-        task_id,
-        message,
-    };
-    match sent {
-        Ok(task_id) => {
-            store.mark_outcome(&item.id, ActionStatus::Sent, Some(&task_id), None, now)?;
-            Ok(outcome(ActionStatus::Sent, Some(task_id), None))
-        }
-        Err(error) if error.is_transient() || error.needs_sign_in() => {
-            let message = error.to_string();
-            store.mark_outcome(&item.id, ActionStatus::Pending, None, Some(&message), now)?;
-            Ok(outcome(
-                ActionStatus::Pending,
-                None,
-                Some(format!(
-                    "Saved; it will be sent when Salesforce is reachable. ({message})"
-                )),
-            ))
-        }
-        Err(error) => {
-            let message = error.to_string();
-            store.mark_outcome(&item.id, ActionStatus::Failed, None, Some(&message), now)?;
-            Ok(outcome(ActionStatus::Failed, None, Some(message)))
-        }
-    }
-}
-
-/// The outcome of an action as stored, for an action that could not be sent now.
-pub fn stored_outcome(item: &OutboxItem) -> LogCallOutcome {
-    LogCallOutcome {
-        action_id: item.id.clone(),
-        status: item.status,
-        task_id: item.result_id.clone(),
-        message: item.last_error.clone(),
-    }
+    });
+    crate::actions::enqueue(store, &action, now)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! related records), [`store`] (the per-org SQLite database: cache and outbox) and
 //! [`calls`] (the call-log action and its outbox).
 
+pub mod actions;
 pub mod app;
 pub mod calls;
 pub mod error;

@@ -196,3 +196,42 @@ pub struct RecentCall {
     /// Set when the call was logged.
     pub duration_seconds: Option<u32>,
 }
+
+/// Where one queued action stands.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ActionOutcome {
+    pub action_id: String,
+    /// `log_call`, `rate_lead`, `set_lead_status`, `set_stage`, `create_lead`, `follow_up`
+    pub kind: String,
+    /// What the action does, in words.
+    pub description: String,
+    pub status: ActionStatus,
+    /// The record created or changed, once sent.
+    pub record_id: Option<String>,
+    /// Why it is not sent yet, or Salesforce's message when it was refused.
+    pub message: Option<String>,
+}
+
+/// What the rep gives to create a lead for an unknown caller.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct NewLead {
+    pub phone: String,
+    pub last_name: String,
+    pub company: String,
+    pub first_name: Option<String>,
+}
+
+/// One of the org's opportunity stages.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Stage {
+    pub name: String,
+    pub probability: Option<f64>,
+    pub closed: bool,
+    pub won: bool,
+}

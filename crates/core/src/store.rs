@@ -66,6 +66,9 @@ const MIGRATIONS: &[&str] = &[
          duration_seconds INTEGER
      );
      CREATE INDEX recent_call_started ON recent_call(started_ms);",
+    // 3: per-record ordering and backoff of the outbox.
+    "ALTER TABLE outbox ADD COLUMN record_key TEXT NOT NULL DEFAULT '';
+     ALTER TABLE outbox ADD COLUMN next_attempt_ms INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// How much the cache may hold.
@@ -460,14 +463,165 @@ impl Store {
 
     /// Queues an action; it is durable when this returns.
     pub fn enqueue(&self, id: &str, kind: &str, payload_json: &str, now: &str) -> Result<()> {
+        self.enqueue_for(id, kind, payload_json, "", now)
+    }
+
+    /// Queues an action on a record whose actions go out in order.
+    pub fn enqueue_for(
+        &self,
+        id: &str,
+        kind: &str,
+        payload_json: &str,
+        record_key: &str,
+        now: &str,
+    ) -> Result<()> {
         self.durably(|connection| {
             connection.execute(
-                "INSERT INTO outbox (id, kind, payload_json, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, 'pending', ?4, ?4)",
-                params![id, kind, payload_json, now],
+                "INSERT INTO outbox (id, kind, payload_json, status, record_key, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5)",
+                params![id, kind, payload_json, record_key, now],
             )
         })?;
         Ok(())
+    }
+
+    /// Postpones the next try of a pending action.
+    pub fn set_next_attempt(&self, id: &str, next_attempt_ms: i64) -> Result<()> {
+        self.durably(|connection| {
+            connection.execute(
+                "UPDATE outbox SET next_attempt_ms = ?2 WHERE id = ?1",
+                params![id, next_attempt_ms],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Pending actions that are due, oldest first, without any whose record has an
+    /// earlier action still pending and not due (one record's actions stay in order).
+    pub fn due(&self, now_ms: i64) -> Result<Vec<OutboxItem>> {
+        let connection = self.connection.lock().unwrap();
+        let mut statement = connection.prepare(
+            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, record_key, next_attempt_ms
+             FROM outbox WHERE status = 'pending' ORDER BY created_at, rowid",
+        )?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    outbox_row(row)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, i64>(8)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut blocked = std::collections::HashSet::new();
+        let mut due = Vec::new();
+        for (item, record_key, next_attempt_ms) in rows {
+            let in_order = record_key.is_empty() || !blocked.contains(&record_key);
+            if next_attempt_ms <= now_ms && in_order {
+                due.push(item);
+            } else if !record_key.is_empty() {
+                blocked.insert(record_key);
+            }
+        }
+        Ok(due)
+    }
+
+    /// Whether an earlier action on the same record is still waiting to be sent.
+    pub fn has_earlier_pending(&self, id: &str) -> Result<bool> {
+        let connection = self.connection.lock().unwrap();
+        Ok(connection.query_row(
+            "SELECT EXISTS (SELECT 1 FROM outbox AS earlier, outbox AS this
+                 WHERE this.id = ?1 AND this.record_key != '' AND earlier.record_key = this.record_key
+                   AND earlier.status = 'pending' AND earlier.rowid < this.rowid)",
+            params![id],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Whether any action on this record is waiting to be sent.
+    pub fn has_pending_for(&self, record_key: &str) -> Result<bool> {
+        let connection = self.connection.lock().unwrap();
+        Ok(connection.query_row(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE record_key = ?1 AND status = 'pending')",
+            params![record_key],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Forgets a cached record's `LastModifiedDate` after Callside itself changed the
+    /// record, so the next change is not taken for someone else's.
+    pub fn forget_last_modified(&self, id: &str) -> Result<()> {
+        let connection = self.connection.lock().unwrap();
+        connection.execute(
+            "UPDATE cached_record SET fields_json = json_remove(fields_json, '$.LastModifiedDate')
+             WHERE id = ?1",
+            params![id],
+        )?;
+        Ok(())
+    }
+
+    /// The ordering key of an action.
+    pub fn record_key(&self, id: &str) -> Result<Option<String>> {
+        let connection = self.connection.lock().unwrap();
+        Ok(connection
+            .query_row(
+                "SELECT record_key FROM outbox WHERE id = ?1",
+                params![id],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// One field of a cached record, as Salesforce last sent it.
+    pub fn cached_field(&self, id: &str, field: &str) -> Result<Option<String>> {
+        let connection = self.connection.lock().unwrap();
+        let json: Option<String> = connection
+            .query_row(
+                "SELECT fields_json FROM cached_record WHERE id = ?1",
+                params![id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(json
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
+            .and_then(|v| v.get(field).and_then(|f| f.as_str()).map(str::to_string)))
+    }
+
+    /// Every action, newest first (at most `limit`).
+    pub fn outbox(&self, limit: u32) -> Result<Vec<OutboxItem>> {
+        let connection = self.connection.lock().unwrap();
+        let mut statement = connection.prepare(
+            "SELECT id, kind, payload_json, status, attempts, result_id, last_error
+             FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?1",
+        )?;
+        let items = statement
+            .query_map(params![limit], outbox_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(items)
+    }
+
+    /// Makes a failed (or pending) action pending and due now, optionally with a new payload.
+    pub fn requeue(&self, id: &str, payload_json: Option<&str>, now: &str) -> Result<bool> {
+        let changed = self.durably(|connection| {
+            connection.execute(
+                "UPDATE outbox SET status = 'pending', next_attempt_ms = 0, last_error = NULL,
+                     payload_json = COALESCE(?2, payload_json), updated_at = ?3
+                 WHERE id = ?1 AND status != 'sent'",
+                params![id, payload_json, now],
+            )
+        })?;
+        Ok(changed > 0)
+    }
+
+    /// Removes an action that was not sent; a sent one stays as history.
+    pub fn discard(&self, id: &str) -> Result<bool> {
+        let removed = self.durably(|connection| {
+            connection.execute(
+                "DELETE FROM outbox WHERE id = ?1 AND status != 'sent'",
+                params![id],
+            )
+        })?;
+        Ok(removed > 0)
     }
 
     pub fn outbox_item(&self, id: &str) -> Result<Option<OutboxItem>> {

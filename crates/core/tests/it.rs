@@ -452,7 +452,8 @@ async fn a_call_log_is_stored_before_it_is_sent_and_kept_when_offline() {
         .save(&settings.session_key(), &live_session)
         .unwrap();
     let online = Callside::open(settings, online_tokens, "memory only".into()).unwrap();
-    let sent = online.send_pending().await.unwrap();
+    // The rep (or the next pass after its backoff) sends it.
+    let sent = online.retry_outbox(None).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].status, ActionStatus::Sent);
     assert_eq!(sent[0].action_id, outcome.action_id);
@@ -502,7 +503,7 @@ async fn a_resend_after_a_lost_answer_does_not_create_a_second_task() {
     let second = harness.callside.send_pending().await.unwrap();
     assert_eq!(second[0].status, ActionStatus::Sent);
     assert_eq!(
-        second[0].task_id, first[0].task_id,
+        second[0].record_id, first[0].record_id,
         "the existing Task was found by CallObject"
     );
     let tasks = task_with(&harness.org, "CallObject", &calls::call_object(&action_id));
@@ -810,4 +811,294 @@ async fn the_match_order_from_settings_ranks_leads_first() {
     callside.sign_in_with(curl).await.unwrap();
     let result = callside.lookup("(303) 555-0188").await.unwrap();
     assert_eq!(result.matches[0].name, "Marco Rossi");
+}
+
+fn lead_record(org: &FakeOrg, name: &str) -> Value {
+    org.records("Lead")
+        .into_iter()
+        .find(|l| l["Name"] == name)
+        .unwrap_or_else(|| panic!("no lead {name}"))
+}
+
+#[tokio::test]
+async fn a_rep_rates_a_lead_and_sets_its_status_from_the_orgs_own_values() {
+    let harness = signed_in("US").await;
+    let priya = harness
+        .callside
+        .lookup("720-555-0133")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
+    let rated = harness.callside.rate_lead(&priya.id, "hot").await.unwrap();
+    assert_eq!(rated.status, ActionStatus::Sent, "{rated:?}");
+    assert_eq!(lead_record(&harness.org, "Priya Raman")["Rating"], "Hot");
+
+    let statuses = harness.callside.lead_statuses().await.unwrap();
+    assert!(
+        statuses.contains(&"Working - Contacted".to_string()),
+        "{statuses:?}"
+    );
+    let set = harness
+        .callside
+        .set_lead_status(&priya.id, "working - contacted")
+        .await
+        .unwrap();
+    assert_eq!(set.status, ActionStatus::Sent, "{set:?}");
+    assert_eq!(
+        lead_record(&harness.org, "Priya Raman")["Status"],
+        "Working - Contacted"
+    );
+
+    let error = harness
+        .callside
+        .set_lead_status(&priya.id, "Maybe later")
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("not a lead status"), "{error}");
+    let error = harness
+        .callside
+        .rate_lead(&priya.id, "Lukewarm")
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("Hot, Warm or Cold"), "{error}");
+}
+
+#[tokio::test]
+async fn an_opportunity_advances_to_the_next_stage_with_its_probability() {
+    let harness = signed_in("US").await;
+    let dana = harness
+        .callside
+        .lookup("(720) 555-0111")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
+    let catalog = dana
+        .opportunities
+        .iter()
+        .find(|o| o.stage == "Prospecting")
+        .unwrap()
+        .clone();
+    let moved = harness
+        .callside
+        .set_stage(&catalog.id, None, false)
+        .await
+        .unwrap();
+    assert_eq!(moved.status, ActionStatus::Sent, "{moved:?}");
+    let record = harness
+        .org
+        .records("Opportunity")
+        .into_iter()
+        .find(|o| o["Id"] == catalog.id.as_str())
+        .unwrap();
+    assert_eq!(record["StageName"], "Qualification");
+    assert_eq!(record["Probability"], 10.0);
+
+    let error = harness
+        .callside
+        .set_stage(&catalog.id, Some("Closed Won"), false)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("confirm"),
+        "closing asks first: {error}"
+    );
+    let won = harness
+        .callside
+        .set_stage(&catalog.id, Some("closed won"), true)
+        .await
+        .unwrap();
+    assert_eq!(won.status, ActionStatus::Sent);
+    let error = harness
+        .callside
+        .set_stage(&catalog.id, None, false)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("already closed"), "{error}");
+}
+
+#[tokio::test]
+async fn an_unknown_caller_becomes_a_lead_found_from_the_cache_at_once() {
+    let harness = signed_in("US").await;
+    let unknown = harness.callside.lookup("+1 (415) 555-0123").await.unwrap();
+    assert!(unknown.matches.is_empty());
+    let created = harness
+        .callside
+        .create_lead(&callside_core::NewLead {
+            phone: "(415) 555-0123".into(),
+            last_name: "O'Hara".into(),
+            company: "Ürün & Co".into(),
+            first_name: Some("Maeve".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(created.status, ActionStatus::Sent, "{created:?}");
+    let lead = lead_record(&harness.org, "Maeve O'Hara");
+    assert_eq!(lead["LeadSource"], "Phone Call");
+    assert_eq!(lead["Company"], "Ürün & Co");
+    assert_eq!(
+        Some(lead["Id"].as_str().unwrap()),
+        created.record_id.as_deref()
+    );
+    let tasks = task_with(&harness.org, "WhoId", lead["Id"].as_str().unwrap());
+    assert_eq!(tasks.len(), 1, "created together with its call Task");
+
+    let (cached, _) = pop_with_updates(&harness.callside, "415-555-0123").await;
+    assert_eq!(cached.source, LookupSource::Cache);
+    assert_eq!(cached.matches[0].name, "Maeve O'Hara");
+
+    let error = harness
+        .callside
+        .create_lead(&callside_core::NewLead {
+            phone: "(415) 555-0124".into(),
+            last_name: " ".into(),
+            company: "X".into(),
+            first_name: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("last name and a company"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_lead_create_whose_answer_was_lost_is_not_created_twice() {
+    let harness = signed_in("US").await;
+    harness.org.inject(
+        callside_fake_org::Fault::drop_after_apply(1)
+            .method("POST")
+            .path_prefix("/services/data/v62.0/composite"),
+    );
+    let first = harness
+        .callside
+        .create_lead(&callside_core::NewLead {
+            phone: "+1 415 555 0177".into(),
+            last_name: "Nakamura".into(),
+            company: "Lost Answer Ltd".into(),
+            first_name: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(first.status, ActionStatus::Pending, "{first:?}");
+    let sent = harness.callside.retry_outbox(None).await.unwrap();
+    assert_eq!(sent[0].status, ActionStatus::Sent, "{sent:?}");
+    let leads: Vec<_> = harness
+        .org
+        .records("Lead")
+        .into_iter()
+        .filter(|l| l["Company"] == "Lost Answer Ltd")
+        .collect();
+    assert_eq!(leads.len(), 1, "exactly once");
+    assert_eq!(sent[0].record_id.as_deref(), leads[0]["Id"].as_str());
+}
+
+#[tokio::test]
+async fn one_records_actions_reach_salesforce_in_order_and_failures_are_kept() {
+    let harness = signed_in("US").await;
+    let priya = harness
+        .callside
+        .lookup("720-555-0133")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
+    harness
+        .org
+        .inject(callside_fake_org::Fault::unavailable(1).method("PATCH"));
+    let first = harness.callside.rate_lead(&priya.id, "Cold").await.unwrap();
+    assert_eq!(first.status, ActionStatus::Pending);
+    let second = harness.callside.rate_lead(&priya.id, "Hot").await.unwrap();
+    assert_eq!(
+        second.status,
+        ActionStatus::Pending,
+        "waits behind the first"
+    );
+    let sent = harness.callside.retry_outbox(None).await.unwrap();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        lead_record(&harness.org, "Priya Raman")["Rating"],
+        "Hot",
+        "the later click wins"
+    );
+    let patches: Vec<_> = harness
+        .org
+        .request_log()
+        .into_iter()
+        .filter(|r| r.method == "PATCH" && r.status == Some(204))
+        .map(|r| r.body.unwrap()["Rating"].clone())
+        .collect();
+    assert_eq!(
+        patches,
+        vec![serde_json::json!("Cold"), serde_json::json!("Hot")]
+    );
+
+    // A converted lead cannot be changed: kept as failed with Salesforce's message.
+    let tom = harness
+        .org
+        .records("Lead")
+        .into_iter()
+        .find(|l| l["Name"] == "Tom Becker")
+        .unwrap();
+    let refused = harness
+        .callside
+        .rate_lead(tom["Id"].as_str().unwrap(), "Warm")
+        .await
+        .unwrap();
+    assert_eq!(refused.status, ActionStatus::Failed);
+    let outbox = harness.callside.outbox(10).await.unwrap();
+    assert!(outbox
+        .iter()
+        .any(|a| a.action_id == refused.action_id && a.status == ActionStatus::Failed));
+    harness
+        .callside
+        .discard_action(&refused.action_id)
+        .await
+        .unwrap();
+    assert!(harness
+        .callside
+        .action(&refused.action_id)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
+async fn a_change_made_by_someone_else_first_is_reported_as_a_conflict() {
+    let harness = signed_in("US").await;
+    let priya = harness
+        .callside
+        .lookup("720-555-0133")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // A colleague edits the lead in Salesforce after the rep's panel loaded it.
+    let session = harness
+        .tokens
+        .load(&harness.callside.settings().session_key())
+        .unwrap()
+        .unwrap();
+    let edited = reqwest::Client::new()
+        .patch(format!(
+            "{}/services/data/v62.0/sobjects/Lead/{}",
+            session.instance_url, priya.id
+        ))
+        .bearer_auth(session.access_token.expose())
+        .json(&serde_json::json!({"Rating": "Cold"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status().as_u16(), 204);
+    let outcome = harness.callside.rate_lead(&priya.id, "Hot").await.unwrap();
+    assert_eq!(outcome.status, ActionStatus::Failed, "{outcome:?}");
+    assert!(outcome.message.unwrap().contains("changed this record"));
+    assert_eq!(
+        lead_record(&harness.org, "Priya Raman")["Rating"],
+        "Cold",
+        "nothing overwritten"
+    );
 }

@@ -1,0 +1,482 @@
+//! The rep's actions and their outbox.
+//!
+//! Every action is validated, written to SQLite (synced to disk) and only then sent.
+//! Sending happens oldest first, one record's actions in order; an action that cannot be
+//! sent now (offline, 5xx, lock contention, expired session, API limit) stays pending and
+//! is retried with jittered exponential backoff, across restarts. What Salesforce refuses
+//! is kept as failed with Salesforce's message, for the rep to resend or discard.
+//!
+//! Exactly once: creates carry the action's id as a key Salesforce stores — a Task's
+//! `CallObject` (`callside:<id>`); a new Lead is created together with its call Task in
+//! one all-or-none composite request, so the Task's key finds the Lead too. An action
+//! attempted before (its answer may have been lost after Salesforce saved it) is first
+//! looked up by that key and only created when nothing has it. Updates set a value and
+//! are safe to repeat.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use callside_salesforce::escape::soql_string;
+use callside_salesforce::{CompositeSubrequest, SalesforceClient};
+
+use crate::calls::{self, call_object, LogCallPayload};
+use crate::error::{Error, Result};
+use crate::model::{ActionOutcome, ActionStatus, LookupSource};
+use crate::store::{OutboxItem, Store};
+
+/// Salesforce's default Lead rating values.
+pub const RATINGS: &[&str] = &["Hot", "Warm", "Cold"];
+/// The original brief's Lead statuses, used when the org's own cannot be read.
+pub const FALLBACK_LEAD_STATUSES: &[&str] = &[
+    "Open - Not Contacted",
+    "Working - Contacted",
+    "Closed - Converted",
+    "Closed - Not Converted",
+];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RateLead {
+    pub lead_id: String,
+    pub rating: String,
+    /// `LastModifiedDate` of the lead as the rep saw it, for conflict detection.
+    pub if_unmodified_since: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetLeadStatus {
+    pub lead_id: String,
+    pub status: String,
+    pub if_unmodified_since: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetStage {
+    pub opportunity_id: String,
+    pub stage: String,
+    /// The stage's default probability, when the org told us.
+    pub probability: Option<f64>,
+    pub if_unmodified_since: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreateLead {
+    /// The caller's number as the rep or softphone gave it (stored as given, E.164 kept
+    /// for the cache).
+    pub phone: String,
+    pub e164: String,
+    pub last_name: String,
+    pub company: String,
+    pub first_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub who_id: String,
+    pub what_id: Option<String>,
+    pub subject: String,
+    /// YYYY-MM-DD
+    pub due_date: String,
+    pub priority: String,
+}
+
+/// One action, as queued.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    LogCall(LogCallPayload),
+    RateLead(RateLead),
+    SetLeadStatus(SetLeadStatus),
+    SetStage(SetStage),
+    CreateLead(CreateLead),
+    FollowUp(FollowUp),
+}
+
+impl Action {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::LogCall(_) => calls::LOG_CALL,
+            Action::RateLead(_) => "rate_lead",
+            Action::SetLeadStatus(_) => "set_lead_status",
+            Action::SetStage(_) => "set_stage",
+            Action::CreateLead(_) => "create_lead",
+            Action::FollowUp(_) => "follow_up",
+        }
+    }
+
+    /// The record whose actions must reach Salesforce in order.
+    pub fn record_key(&self) -> String {
+        match self {
+            Action::LogCall(p) => p.request.who_id.clone(),
+            Action::RateLead(a) => a.lead_id.clone(),
+            Action::SetLeadStatus(a) => a.lead_id.clone(),
+            Action::SetStage(a) => a.opportunity_id.clone(),
+            Action::CreateLead(a) => format!("new-lead:{}", a.e164),
+            Action::FollowUp(a) => a.who_id.clone(),
+        }
+    }
+
+    /// A line a rep recognizes in the outbox list.
+    pub fn describe(&self) -> String {
+        match self {
+            Action::LogCall(p) => format!(
+                "Log {} call ({} s)",
+                match p.request.direction {
+                    crate::model::CallDirection::Inbound => "inbound",
+                    crate::model::CallDirection::Outbound => "outbound",
+                },
+                p.request.duration_seconds
+            ),
+            Action::RateLead(a) => format!("Rate lead {} {}", a.lead_id, a.rating),
+            Action::SetLeadStatus(a) => format!("Set lead {} to {}", a.lead_id, a.status),
+            Action::SetStage(a) => format!("Move opportunity {} to {}", a.opportunity_id, a.stage),
+            Action::CreateLead(a) => {
+                format!("Create lead {} ({}, {})", a.last_name, a.company, a.phone)
+            }
+            Action::FollowUp(a) => format!("Follow-up \"{}\" due {}", a.subject, a.due_date),
+        }
+    }
+
+    fn payload(&self) -> Result<String> {
+        let json = match self {
+            Action::LogCall(p) => serde_json::to_string(p),
+            Action::RateLead(a) => serde_json::to_string(a),
+            Action::SetLeadStatus(a) => serde_json::to_string(a),
+            Action::SetStage(a) => serde_json::to_string(a),
+            Action::CreateLead(a) => serde_json::to_string(a),
+            Action::FollowUp(a) => serde_json::to_string(a),
+        };
+        json.map_err(|e| Error::Storage(e.to_string()))
+    }
+
+    pub fn from_stored(item: &OutboxItem) -> Result<Action> {
+        let unreadable = |e: serde_json::Error| {
+            Error::Storage(format!("queued action {} is unreadable: {e}", item.id))
+        };
+        let json = &item.payload_json;
+        Ok(match item.kind.as_str() {
+            calls::LOG_CALL => Action::LogCall(serde_json::from_str(json).map_err(unreadable)?),
+            "rate_lead" => Action::RateLead(serde_json::from_str(json).map_err(unreadable)?),
+            "set_lead_status" => {
+                Action::SetLeadStatus(serde_json::from_str(json).map_err(unreadable)?)
+            }
+            "set_stage" => Action::SetStage(serde_json::from_str(json).map_err(unreadable)?),
+            "create_lead" => Action::CreateLead(serde_json::from_str(json).map_err(unreadable)?),
+            "follow_up" => Action::FollowUp(serde_json::from_str(json).map_err(unreadable)?),
+            other => {
+                return Err(Error::Storage(format!(
+                    "queued action {} has an unknown kind {other:?}",
+                    item.id
+                )))
+            }
+        })
+    }
+}
+
+/// Durably queues an action (already validated); returns its id.
+pub fn enqueue(store: &Store, action: &Action, now: &str) -> Result<String> {
+    let action_id = uuid::Uuid::new_v4().to_string();
+    store.enqueue_for(
+        &action_id,
+        action.kind(),
+        &action.payload()?,
+        &action.record_key(),
+        now,
+    )?;
+    Ok(action_id)
+}
+
+/// The backoff before the next try after `attempts` failed tries: 2 s doubling to at
+/// most 5 minutes, with jitter so many clients do not retry in step.
+pub fn backoff_ms(attempts: u32, jitter: f64) -> i64 {
+    let base = 2_000f64 * 2f64.powi(attempts.saturating_sub(1).min(10) as i32);
+    let capped = base.min(300_000.0);
+    (capped * (0.5 + jitter.clamp(0.0, 1.0) / 2.0)) as i64
+}
+
+async fn find_task_by_key(client: &SalesforceClient, action_id: &str) -> Result<Option<Value>> {
+    let existing = client
+        .query(&format!(
+            "SELECT Id, WhoId FROM Task WHERE CallObject = {} LIMIT 1",
+            soql_string(&call_object(action_id))
+        ))
+        .await?;
+    Ok(existing.records.into_iter().next())
+}
+
+fn id_of(record: &Value, field: &str) -> Option<String> {
+    record
+        .get(field)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// Performs an action against Salesforce; returns the id of the record it created or
+/// changed.
+async fn perform(
+    client: &SalesforceClient,
+    item: &OutboxItem,
+    action: &Action,
+    attempted_before: bool,
+) -> Result<String> {
+    match action {
+        Action::LogCall(payload) => {
+            if attempted_before {
+                if let Some(task) = find_task_by_key(client, &item.id).await? {
+                    return id_of(&task, "Id")
+                        .ok_or_else(|| Error::Storage("a Task without an Id".into()));
+                }
+            }
+            Ok(client
+                .create(
+                    "Task",
+                    &calls::task_fields(&item.id, &payload.request, &payload.call_date),
+                )
+                .await?)
+        }
+        Action::RateLead(a) => {
+            client
+                .update(
+                    "Lead",
+                    &a.lead_id,
+                    &json!({ "Rating": a.rating }),
+                    a.if_unmodified_since.as_deref(),
+                )
+                .await?;
+            Ok(a.lead_id.clone())
+        }
+        Action::SetLeadStatus(a) => {
+            client
+                .update(
+                    "Lead",
+                    &a.lead_id,
+                    &json!({ "Status": a.status }),
+                    a.if_unmodified_since.as_deref(),
+                )
+                .await?;
+            Ok(a.lead_id.clone())
+        }
+        Action::SetStage(a) => {
+            let mut fields = json!({ "StageName": a.stage });
+            if let Some(probability) = a.probability {
+                fields["Probability"] = json!(probability);
+            }
+            client
+                .update(
+                    "Opportunity",
+                    &a.opportunity_id,
+                    &fields,
+                    a.if_unmodified_since.as_deref(),
+                )
+                .await?;
+            Ok(a.opportunity_id.clone())
+        }
+        Action::CreateLead(a) => {
+            if attempted_before {
+                if let Some(task) = find_task_by_key(client, &item.id).await? {
+                    if let Some(lead_id) = id_of(&task, "WhoId") {
+                        return Ok(lead_id);
+                    }
+                }
+            }
+            let mut lead = json!({
+                "LastName": a.last_name,
+                "Company": a.company,
+                "Phone": a.phone,
+                "LeadSource": "Phone Call",
+                "Status": "Open - Not Contacted",
+            });
+            if let Some(first_name) = &a.first_name {
+                lead["FirstName"] = json!(first_name);
+            }
+            let responses = client
+                .composite(
+                    true,
+                    vec![
+                        CompositeSubrequest::create("newLead", "Lead", lead),
+                        CompositeSubrequest::create(
+                            "callLog",
+                            "Task",
+                            json!({
+                                "WhoId": callside_salesforce::composite::reference("newLead", "id"),
+                                "Subject": "Lead created from a call",
+                                "TaskSubtype": "Call",
+                                "Type": "Call",
+                                "Status": "Completed",
+                                "Priority": "Normal",
+                                "CallObject": call_object(&item.id),
+                            }),
+                        ),
+                    ],
+                )
+                .await?;
+            for response in &responses {
+                if let Some(error) = response.error() {
+                    if !matches!(&error, callside_salesforce::Error::Api { code, .. } if code == "PROCESSING_HALTED")
+                    {
+                        return Err(error.into());
+                    }
+                }
+            }
+            responses
+                .first()
+                .and_then(|r| r.id().map(str::to_string))
+                .ok_or_else(|| Error::Storage("Salesforce created no lead id".into()))
+        }
+        Action::FollowUp(a) => {
+            if attempted_before {
+                if let Some(task) = find_task_by_key(client, &item.id).await? {
+                    return id_of(&task, "Id")
+                        .ok_or_else(|| Error::Storage("a Task without an Id".into()));
+                }
+            }
+            Ok(client
+                .create(
+                    "Task",
+                    &json!({
+                        "WhoId": a.who_id,
+                        "WhatId": a.what_id,
+                        "Subject": a.subject,
+                        "ActivityDate": a.due_date,
+                        "Priority": a.priority,
+                        "Status": "Not Started",
+                        "TaskSubtype": "Task",
+                        "CallObject": call_object(&item.id),
+                    }),
+                )
+                .await?)
+        }
+    }
+}
+
+/// Sends one queued action and records its outcome.
+pub async fn send(
+    client: &SalesforceClient,
+    store: &Store,
+    item: &OutboxItem,
+    now: &str,
+    now_ms: i64,
+    jitter: f64,
+) -> Result<ActionOutcome> {
+    let action = Action::from_stored(item)?;
+    let attempted_before = item.attempts > 0;
+    store.mark_attempt(&item.id, now)?;
+    let sent = perform(client, item, &action, attempted_before).await;
+    let outcome = |status, record_id: Option<String>, message: Option<String>| ActionOutcome {
+        action_id: item.id.clone(),
+        kind: action.kind().to_string(),
+        description: action.describe(),
+        status,
+        record_id,
+        message,
+    };
+    match sent {
+        Ok(record_id) => {
+            store.mark_outcome(&item.id, ActionStatus::Sent, Some(&record_id), None, now)?;
+            match &action {
+                Action::CreateLead(lead) => {
+                    cache_created_lead(store, lead, &record_id, now, now_ms)?
+                }
+                Action::RateLead(_) | Action::SetLeadStatus(_) | Action::SetStage(_) => {
+                    store.forget_last_modified(&record_id)?
+                }
+                Action::LogCall(_) | Action::FollowUp(_) => {}
+            }
+            Ok(outcome(ActionStatus::Sent, Some(record_id), None))
+        }
+        Err(Error::Salesforce(error)) if error.is_transient() || error.needs_sign_in() => {
+            let message = error.to_string();
+            store.mark_outcome(&item.id, ActionStatus::Pending, None, Some(&message), now)?;
+            store.set_next_attempt(&item.id, now_ms + backoff_ms(item.attempts + 1, jitter))?;
+            Ok(outcome(
+                ActionStatus::Pending,
+                None,
+                Some(format!(
+                    "Saved; it will be sent when Salesforce is reachable. ({message})"
+                )),
+            ))
+        }
+        Err(error) => {
+            let message = error.to_string();
+            store.mark_outcome(&item.id, ActionStatus::Failed, None, Some(&message), now)?;
+            Ok(outcome(ActionStatus::Failed, None, Some(message)))
+        }
+    }
+}
+
+/// Salesforce's search index takes minutes to see a new record; a lead created here is
+/// put in the cache under its number at once, so the next call from it pops it.
+fn cache_created_lead(
+    store: &Store,
+    lead: &CreateLead,
+    lead_id: &str,
+    now: &str,
+    now_ms: i64,
+) -> Result<()> {
+    let name = match &lead.first_name {
+        Some(first) => format!("{first} {}", lead.last_name),
+        None => lead.last_name.clone(),
+    };
+    let fields = json!({"attributes": {"type": "Lead"}, "Id": lead_id, "Name": name, "Company": lead.company, "Phone": lead.phone});
+    let caller = crate::model::CallerMatch {
+        record_type: crate::model::RecordType::Lead,
+        id: lead_id.to_string(),
+        name: name.clone(),
+        title: None,
+        company: Some(lead.company.clone()),
+        account_id: None,
+        phone: Some(lead.phone.clone()),
+        status: Some("Open - Not Contacted".into()),
+        rating: None,
+        owner: None,
+        opportunities: Vec::new(),
+        cases: Vec::new(),
+        activities: Vec::new(),
+    };
+    let mut result = store
+        .cached_lookup(&lead.e164)?
+        .unwrap_or(crate::model::LookupResult {
+            number: lead.e164.clone(),
+            source: LookupSource::Salesforce,
+            fetched_at: now.to_string(),
+            matches: Vec::new(),
+            related_loaded: true,
+        });
+    result.matches.retain(|m| m.id != lead_id);
+    result.matches.push(caller);
+    result.fetched_at = now.to_string();
+    let record = crate::store::CachedRecord {
+        id: lead_id,
+        sobject: "Lead",
+        name: &name,
+        fields: &fields,
+        phones: vec![lead.e164.clone()],
+    };
+    store.save_lookup(&result, &[record], now_ms)
+}
+
+/// The outcome of an action as stored.
+pub fn stored_outcome(item: &OutboxItem) -> ActionOutcome {
+    let action = Action::from_stored(item);
+    ActionOutcome {
+        action_id: item.id.clone(),
+        kind: item.kind.clone(),
+        description: action
+            .map(|a| a.describe())
+            .unwrap_or_else(|e| e.to_string()),
+        status: item.status,
+        record_id: item.result_id.clone(),
+        message: item.last_error.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_five_minutes_with_jitter() {
+        assert_eq!(backoff_ms(1, 1.0), 2_000);
+        assert_eq!(backoff_ms(2, 1.0), 4_000);
+        assert_eq!(backoff_ms(1, 0.0), 1_000);
+        assert_eq!(backoff_ms(30, 1.0), 300_000);
+    }
+}
