@@ -1,0 +1,187 @@
+//! Reliability: actions sent through every kind of fault reach the org exactly once.
+
+use std::sync::Arc;
+
+use callside_core::salesforce::MemoryStore;
+use callside_core::{
+    ActionStatus, CallDirection, Callside, LogCallRequest, Settings, SettingsInput,
+};
+use callside_fake_org::{FakeOrg, Fault, DEMO_CLIENT_ID};
+use serde_json::Value;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn curl(url: String) -> callside_core::salesforce::Result<()> {
+    let status = std::process::Command::new("curl")
+        .args([
+            "--silent",
+            "--location",
+            "--max-time",
+            "20",
+            "--output",
+            "/dev/null",
+            &url,
+        ])
+        .status()
+        .expect("curl runs");
+    assert!(status.success());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
+    let org = FakeOrg::start(0).await.unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let settings = Settings::from_layers(SettingsInput {
+        login_url: Some(org.base_url()),
+        client_id: Some(DEMO_CLIENT_ID.into()),
+        callback_port: Some(free_port()),
+        data_dir: Some(data_dir.path().to_path_buf()),
+        region: Some("US".into()),
+        ..SettingsInput::default()
+    })
+    .unwrap();
+    let callside =
+        Callside::open(settings, Arc::new(MemoryStore::default()), "memory".into()).unwrap();
+    callside.sign_in_with(curl).await.unwrap();
+    let mut people = Vec::new();
+    for number in [
+        "(720) 555-0111",
+        "+17205550144",
+        "(206) 555-0151",
+        "303-555-0188",
+        "089 7654321",
+    ] {
+        people.push(callside.lookup(number).await.unwrap().matches[0].id.clone());
+    }
+    let priya = callside.lookup("720-555-0133").await.unwrap().matches[0].clone();
+    org.set_latency(std::time::Duration::from_millis(5));
+
+    // Each round: a fault, then actions sent into it.
+    let faults: Vec<(&str, Box<dyn Fn()>)> = vec![
+        (
+            "503 on writes",
+            Box::new(|| org.inject(Fault::unavailable(3).method("POST"))),
+        ),
+        (
+            "connection dropped before the write",
+            Box::new(|| org.inject(Fault::drop_before_apply(3).method("POST"))),
+        ),
+        (
+            "connection dropped after the write",
+            Box::new(|| org.inject(Fault::drop_after_apply(3).method("POST"))),
+        ),
+        ("row lock contention", Box::new(|| org.lock_next_writes(3))),
+        ("session expired", Box::new(|| org.expire_all_sessions())),
+        (
+            "API limit reached",
+            Box::new(|| org.set_api_usage(org.api_limit())),
+        ),
+    ];
+    let mut queued = Vec::new();
+    let mut injected = 0;
+    for (round, (name, inject)) in faults.iter().enumerate() {
+        inject();
+        injected += 1;
+        for i in 0..5 {
+            let notes = format!("reliability {round}.{i} ({name})");
+            let outcome = callside
+                .log_call(&LogCallRequest {
+                    // Five people: one's queue waiting does not hold up the others.
+                    who_id: people[i as usize].clone(),
+                    what_id: None,
+                    duration_seconds: 10 + i,
+                    direction: CallDirection::Inbound,
+                    notes: notes.clone(),
+                    subject: None,
+                })
+                .await
+                .unwrap();
+            assert_ne!(outcome.status, ActionStatus::Failed, "{name}: {outcome:?}");
+            queued.push((outcome.action_id, notes));
+        }
+        let rated = callside
+            .rate_lead(&priya.id, ["Hot", "Warm", "Cold"][round % 3])
+            .await
+            .unwrap();
+        assert_ne!(rated.status, ActionStatus::Failed, "{name}: {rated:?}");
+        // The fault passes (limits reset, sessions refresh themselves) and the queue drains.
+        org.clear_faults();
+        org.set_api_usage(0);
+        callside.retry_outbox(None).await.unwrap();
+    }
+
+    // Faults over: drain what is still queued.
+    for _ in 0..5 {
+        let outcomes = callside.retry_outbox(None).await.unwrap();
+        if outcomes.iter().all(|o| o.status == ActionStatus::Sent) {
+            break;
+        }
+    }
+    let outbox = callside.outbox(500).await.unwrap();
+    let unsent: Vec<_> = outbox
+        .iter()
+        .filter(|a| a.status != ActionStatus::Sent)
+        .collect();
+    assert!(unsent.is_empty(), "still unsent: {unsent:?}");
+
+    let tasks = org.records("Task");
+    let mut duplicates = 0;
+    let mut lost = 0;
+    for (action_id, notes) in &queued {
+        let copies = tasks
+            .iter()
+            .filter(|t| t.get("Description").and_then(Value::as_str) == Some(notes.as_str()))
+            .filter(|t| {
+                t.get("CallObject").and_then(Value::as_str)
+                    == Some(&format!("callside:{action_id}"))
+            })
+            .count();
+        match copies {
+            0 => lost += 1,
+            1 => {}
+            n => duplicates += n - 1,
+        }
+    }
+    let log = org.request_log();
+    let hit_by_fault = log.iter().filter(|r| r.fault.is_some()).count();
+    let refused = |status: u16| log.iter().filter(|r| r.status == Some(status)).count();
+    let dropped = log
+        .iter()
+        .filter(|r| r.fault.is_some() && r.status.is_none())
+        .count();
+    assert!(refused(503) >= 1, "503s really happened");
+    assert!(dropped >= 2, "connections were really dropped: {dropped}");
+    assert!(refused(401) >= 1, "the expired session was met");
+    assert!(refused(403) >= 1, "the API limit was met");
+    assert!(refused(400) >= 1, "row lock contention was met");
+    println!(
+        "reliability: requests hit by 503 or a dropped connection {hit_by_fault} (dropped {dropped}), 503 {}, 401 {}, 403 {}, lock 400 {}",
+        refused(503),
+        refused(401),
+        refused(403),
+        refused(400)
+    );
+    println!(
+        "reliability: {} call logs and {} ratings sent through {injected} faults; duplicates {duplicates}, lost {lost}",
+        queued.len(),
+        faults.len()
+    );
+    assert_eq!((duplicates, lost), (0, 0));
+    let priya_now = org
+        .records("Lead")
+        .into_iter()
+        .find(|l| l["Id"] == priya.id.as_str())
+        .unwrap();
+    assert_eq!(
+        priya_now["Rating"],
+        ["Hot", "Warm", "Cold"][(faults.len() - 1) % 3],
+        "the last rating wins"
+    );
+}
