@@ -64,7 +64,8 @@ async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
     org.set_latency(std::time::Duration::from_millis(5));
 
     // Each round: a fault, then actions sent into it.
-    let faults: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Inject<'a> = Box<dyn Fn() + 'a>;
+    let faults: Vec<(&str, Inject)> = vec![
         (
             "503 on writes",
             Box::new(|| org.inject(Fault::unavailable(3).method("POST"))),
