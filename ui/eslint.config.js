@@ -37,7 +37,7 @@ export default defineConfig([
             },
             {
               name: "@tauri-apps/api/event",
-              message: "Only src/ipc/backend.ts listens to Tauri events; use Backend.onCallerUpdated.",
+              message: "Only src/ipc/backend.ts listens to Tauri events; use Backend.onCallerUpdated / onCallEvent.",
             },
             {
               name: "@tauri-apps/api",

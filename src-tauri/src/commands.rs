@@ -10,7 +10,7 @@ use callside_core::{
 use tauri::{AppHandle, Emitter, State};
 
 use crate::ipc::{CallerUpdate, IpcError, CALLER_UPDATED};
-use crate::AppState;
+use crate::{AppState, MAX_NUMBER_INPUT};
 
 fn core(state: &AppState) -> Result<Arc<Callside>, IpcError> {
     match state {
@@ -21,10 +21,6 @@ fn core(state: &AppState) -> Result<Arc<Callside>, IpcError> {
         }),
     }
 }
-
-/// The longest phone number input accepted (E.164 has at most 15 digits; extensions
-/// and punctuation add some).
-const MAX_NUMBER_INPUT: usize = 64;
 
 #[tauri::command]
 pub async fn session_status(state: State<'_, AppState>) -> Result<SessionStatus, IpcError> {

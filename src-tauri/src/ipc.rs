@@ -1,6 +1,6 @@
 //! The shapes that cross the IPC boundary besides the core's own model types.
 
-use callside_core::{Error, ErrorCode, LookupResult};
+use callside_core::{CallDirection, Error, ErrorCode, LookupResult};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -24,6 +24,31 @@ pub struct CallerUpdate {
     pub error: Option<IpcError>,
 }
 
+/// The event that tells the UI about a call reported by a softphone, a dialer or a link.
+pub const CALL_EVENT: &str = "call-event";
+
+/// What happened to a call outside Callside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum CallEventKind {
+    /// A call is coming in (or being dialled): pop the number.
+    Ringing,
+    /// The call was picked up: the call timer starts.
+    Answered,
+    /// The call is over: the timer stops and the wrap-up (notes) opens.
+    Ended,
+}
+
+/// Payload of the `call-event` event. `number` is as the sender wrote it (the core
+/// normalizes it when the UI pops it); it may be empty for `answered` and `ended`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CallEvent {
+    pub kind: CallEventKind,
+    pub number: String,
+    pub direction: CallDirection,
+}
+
 impl From<Error> for IpcError {
     fn from(error: Error) -> Self {
         IpcError {
@@ -40,7 +65,7 @@ mod tests {
     use callside_core::*;
     use ts_rs::TS;
 
-    use super::{CallerUpdate, IpcError};
+    use super::{CallEvent, CallerUpdate, IpcError};
 
     fn bindings_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings")
@@ -54,6 +79,7 @@ mod tests {
         IpcError::export_all_to(dir).unwrap();
         CallerUpdate::export_all_to(dir).unwrap();
         RecentCall::export_all_to(dir).unwrap();
+        CallEvent::export_all_to(dir).unwrap();
     }
 
     /// The TypeScript types the UI imports are generated from the Rust types; this fails

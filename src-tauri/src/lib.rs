@@ -1,13 +1,26 @@
 //! The Callside desktop shell: it builds the window, holds one [`Callside`] core, and
 //! offers the webview a handful of commands that only translate between the UI and the
-//! core. No Salesforce or SQLite logic lives here.
+//! core. Calls reported from outside (deep links, the local call-event endpoint) reach
+//! the webview as `call-event` events. No Salesforce or SQLite logic lives here.
 
+mod call_events;
 mod commands;
+mod deep_link;
+mod inbox;
 pub mod ipc;
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use callside_core::{Callside, Settings, SettingsInput};
+use tauri::Manager;
+use tauri_plugin_deep_link::DeepLinkExt;
+
+use crate::inbox::CallInbox;
+
+/// The longest phone number input accepted (E.164 has at most 15 digits; extensions
+/// and punctuation add some).
+pub(crate) const MAX_NUMBER_INPUT: usize = 64;
 
 /// The core, or why it could not start (shown to the user instead of a panic).
 pub enum AppState {
@@ -20,20 +33,32 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CALLSIDE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // The deep-link plugin's warnings carry whole links (and so numbers);
+                // `deep_link::check_arguments` says the same without them.
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("warn,tauri_plugin_deep_link=error")
+                }),
         )
         .init();
-    let state = match Settings::resolve(SettingsInput::default())
-        .and_then(Callside::open_with_system_keychain)
-    {
-        Ok(callside) => AppState::Ready(Arc::new(callside)),
-        Err(error) => {
-            tracing::error!("Callside could not start: {error}");
-            AppState::Broken(error.to_string())
-        }
-    };
-    tauri::Builder::default()
-        .manage(state)
+    deep_link::check_arguments(&std::env::args().collect::<Vec<_>>());
+    let context = tauri::generate_context!();
+    let settings = Settings::resolve(SettingsInput::default());
+    let data_dir = settings.as_ref().ok().map(|s| s.data_dir.clone());
+    let instance_id = instance_id(&context.config().identifier, data_dir.as_deref());
+    // Building sets the plugins up: a second start hands its arguments (a deep link) to
+    // the running app there and exits, before it opens the keychain or a window.
+    let app = tauri::Builder::default()
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id)
+                .callback(|app, argv, _cwd| {
+                    deep_link::check_arguments(&argv);
+                    inbox::show_main_window(app);
+                })
+                .build(),
+        )
+        .plugin(tauri_plugin_deep_link::init())
+        .manage(CallInbox::default())
         .invoke_handler(tauri::generate_handler![
             commands::session_status,
             commands::sign_in,
@@ -43,10 +68,117 @@ pub fn run() {
             commands::recent_calls,
             commands::remember_pick,
             commands::clear_cache,
+            inbox::take_call_events,
         ])
-        .run(tauri::generate_context!())
+        .build(context)
         .unwrap_or_else(|error| {
             eprintln!("callside-app: the window could not start: {error}");
             std::process::exit(1);
         });
+    let state = match settings.and_then(Callside::open_with_system_keychain) {
+        Ok(callside) => AppState::Ready(Arc::new(callside)),
+        Err(error) => {
+            tracing::error!("Callside could not start: {error}");
+            AppState::Broken(error.to_string())
+        }
+    };
+    app.manage(state);
+    listen_for_calls(app.handle(), data_dir);
+    app.run(|_, _| {});
+}
+
+/// Deep links (the one this start was given, and later ones) and the call-event
+/// endpoint, all into the `CallInbox`.
+fn listen_for_calls(app: &tauri::AppHandle, data_dir: Option<PathBuf>) {
+    let handle = app.clone();
+    app.deep_link().on_open_url(move |event| {
+        for url in event.urls() {
+            deep_link::open(&handle, url.as_str());
+        }
+    });
+    match app.deep_link().get_current() {
+        Ok(Some(urls)) => {
+            for url in urls {
+                deep_link::open(app, url.as_str());
+            }
+        }
+        Ok(None) => {}
+        Err(error) => tracing::warn!("the link Callside was started with is unreadable: {error}"),
+    }
+
+    let Some(data_dir) = data_dir else {
+        tracing::warn!("the call-event endpoint is off: Callside has no data directory");
+        return;
+    };
+    let port = match call_events::port_from(std::env::var(call_events::PORT_VAR).ok().as_deref()) {
+        Ok(port) => port,
+        Err(message) => {
+            tracing::warn!("the call-event endpoint is off: {message}");
+            return;
+        }
+    };
+    let token = match call_events::load_or_create_token(&data_dir) {
+        Ok(token) => token,
+        Err(error) => {
+            tracing::warn!(
+                "the call-event endpoint is off: {} could not be made: {error}",
+                call_events::token_path(&data_dir).display()
+            );
+            return;
+        }
+    };
+    let handle = app.clone();
+    let sink: call_events::Sink =
+        Arc::new(move |event| handle.state::<CallInbox>().deliver(&handle, event));
+    tauri::async_runtime::spawn(call_events::serve(port, token, sink));
+}
+
+/// The single-instance identity (a D-Bus name on Linux): the app's identifier for the
+/// default data directory, and one of its own for any other, so that a Callside with
+/// another `CALLSIDE_DATA_DIR` (another profile, a test) runs beside it.
+fn instance_id(identifier: &str, data_dir: Option<&Path>) -> String {
+    let default_dir = Settings::from_layers(SettingsInput::default())
+        .ok()
+        .map(|settings| settings.data_dir);
+    match data_dir {
+        Some(dir) if Some(dir) != default_dir.as_deref() => {
+            // FNV-1a: stable across builds and platforms.
+            let hash = dir
+                .as_os_str()
+                .as_encoded_bytes()
+                .iter()
+                .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+                    (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+                });
+            format!("{identifier}.data{hash:016x}")
+        }
+        _ => identifier.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_data_directory_has_its_own_instance() {
+        let default_dir = Settings::from_layers(SettingsInput::default())
+            .unwrap()
+            .data_dir;
+        let id = "com.callside.desktop";
+        assert_eq!(instance_id(id, Some(&default_dir)), id);
+        assert_eq!(instance_id(id, None), id);
+        let a = instance_id(id, Some(Path::new("/tmp/a")));
+        let b = instance_id(id, Some(Path::new("/tmp/b")));
+        assert_ne!(a, b);
+        assert_eq!(a, instance_id(id, Some(Path::new("/tmp/a"))));
+        // A valid D-Bus name: elements of [A-Za-z0-9_-] that do not start with a digit.
+        assert!(a.starts_with("com.callside.desktop.data"));
+        for element in a.split('.') {
+            assert!(!element.starts_with(|c: char| c.is_ascii_digit()), "{a}");
+            assert!(element
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+        }
+    }
 }

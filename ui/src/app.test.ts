@@ -616,3 +616,97 @@ describe("clear cache", () => {
     expect($("#clear-cache-status").hidden).toBe(true);
   });
 });
+
+describe("calls reported from outside (call-event)", () => {
+  const ringing = (number: string, direction: "inbound" | "outbound" = "inbound") =>
+    backend.emitCallEvent({ kind: "ringing", number, direction });
+  const answered = () => backend.emitCallEvent({ kind: "answered", number: "", direction: "inbound" });
+  const ended = () => backend.emitCallEvent({ kind: "ended", number: "", direction: "inbound" });
+
+  it("subscribes once, and unsubscribes on dispose", () => {
+    expect(backend.onCallEvent).toHaveBeenCalledTimes(1);
+    expect(backend.callEventListenerCount).toBe(1);
+    app.dispose();
+    expect(backend.callEventListenerCount).toBe(0);
+  });
+
+  it("pops a ringing number through the lookup form, with its direction", async () => {
+    ringing("+1 720 555 0111", "outbound");
+    await flush();
+    expect($<HTMLInputElement>("#number-input").value).toBe("+1 720 555 0111");
+    expect($<HTMLSelectElement>("#direction-select").value).toBe("outbound");
+    expect($<HTMLInputElement>("#subject-input").placeholder).toBe("Outbound call");
+    expect(backend.lookupCaller).toHaveBeenCalledWith("+1 720 555 0111", "outbound");
+    expect($("#caller-panel").hidden).toBe(false);
+    expect($(".match.selected").dataset.id).toBe("003000000000001");
+  });
+
+  it("shows the core's answer for a number that is not one", async () => {
+    backend.lookupCaller.mockRejectedValue({ code: "InvalidInput", message: "“hello” is not a phone number." });
+    ringing("hello");
+    await flush();
+    expect($("#error-banner").hidden).toBe(false);
+    expect($("#error-banner").textContent).toContain("is not a phone number");
+    expect(app.timer.running).toBe(false);
+  });
+
+  it("starts the timer from 00:00 when answered, and ends the call into the wrap-up", async () => {
+    ringing("+17205550111");
+    await flush();
+    advance(7_000); // ringing
+    expect($("#timer").textContent).toBe("00:07");
+    answered();
+    expect(app.timer.running).toBe(true);
+    expect($("#timer").textContent).toBe("00:00");
+    expect($("#timer-toggle").textContent).toBe("End call");
+    advance(42_000);
+    answered(); // a repeated event does not restart it
+    expect($("#timer").textContent).toBe("00:42");
+    ended();
+    expect(app.timer.running).toBe(false);
+    expect($("#timer-toggle").textContent).toBe("Start call");
+    expect($("#timer").textContent).toBe("00:42");
+    expect(document.activeElement).toBe($("#notes-input"));
+    advance(5_000);
+    expect($("#timer").textContent).toBe("00:42");
+  });
+
+  it("starts the timer when answered before the pop has answered", async () => {
+    const pending = deferred<LookupResult>();
+    backend.lookupCaller.mockReturnValueOnce(pending.promise);
+    ringing("+17205550111");
+    await flush();
+    answered();
+    advance(3_000);
+    pending.resolve(lookupResult([contact()]));
+    await flush();
+    expect(app.timer.running).toBe(true);
+    expect($("#timer").textContent).toBe("00:03");
+  });
+
+  it("does not start the timer for a call that ended while it was being looked up", async () => {
+    const pending = deferred<LookupResult>();
+    backend.lookupCaller.mockReturnValueOnce(pending.promise);
+    ringing("+17205550111");
+    await flush();
+    ended();
+    pending.resolve(lookupResult([contact()]));
+    await flush();
+    expect($("#caller-panel").hidden).toBe(false);
+    expect(app.timer.running).toBe(false);
+    // The next pop from the form starts it as always.
+    await lookUp("+17205550133");
+    expect(app.timer.running).toBe(true);
+  });
+
+  it("an answered call after an earlier one restarts the timer", async () => {
+    ringing("+17205550111");
+    await flush();
+    answered();
+    advance(30_000);
+    ringing("+17205550133");
+    await flush();
+    answered();
+    expect($("#timer").textContent).toBe("00:00");
+  });
+});

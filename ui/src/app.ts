@@ -1,6 +1,7 @@
 /**
  * Wires the session header, lookup form, caller panel (and its live updates),
- * timer, log form, recent calls and the footer's clear-cache control.
+ * timer, log form, recent calls and the footer's clear-cache control, and the
+ * calls that softphones, dialers and links report (`call-event`).
  */
 import { ClearCacheControl } from "./cache/clearCache";
 import { CallerPanel } from "./caller/callerPanel";
@@ -10,6 +11,7 @@ import { CallTimer } from "./call/timer";
 import type { Backend, Unsubscribe } from "./ipc/backend";
 import { isAuthError, toIpcError } from "./ipc/backend";
 import type { CallDirection } from "./ipc/bindings/CallDirection";
+import type { CallEvent } from "./ipc/bindings/CallEvent";
 import type { CallerMatch } from "./ipc/bindings/CallerMatch";
 import type { CallerUpdate } from "./ipc/bindings/CallerUpdate";
 import type { IpcError } from "./ipc/bindings/IpcError";
@@ -48,6 +50,12 @@ export interface App {
    */
   start(): Promise<void>;
   lookup(number: string): Promise<void>;
+  /**
+   * A call reported from outside: `ringing` pops the number as the form does,
+   * `answered` starts the timer from 00:00, `ended` stops it and opens the
+   * wrap-up (the notes).
+   */
+  handleCallEvent(event: CallEvent): void;
   logCall(): Promise<void>;
   /** Reloads the recent calls (when signed in). */
   loadRecentCalls(): Promise<void>;
@@ -106,6 +114,11 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
   let cancelTick: (() => void) | null = null;
   let disposed = false;
   let unsubscribe: Unsubscribe | null = null;
+  let unsubscribeCalls: Unsubscribe | null = null;
+  /** The last lookup in flight when a reported call ended; it does not start the timer. */
+  let endedDuringLookup = 0;
+  /** The reported call was answered (a repeated `answered` does not restart the timer). */
+  let answered = false;
   /** Updates that arrive while a lookup is in flight (its answer may come later). */
   let earlyUpdates: CallerUpdate[] | null = null;
   let wasSignedIn = false;
@@ -232,7 +245,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       // An update can overtake the answer it follows.
       for (const update of earlyUpdates ?? []) applyUpdate(update);
       earlyUpdates = null;
-      if (!timer.running) startTimer();
+      if (!timer.running && seq > endedDuringLookup) startTimer();
       void loadRecentCalls();
     } catch (error) {
       if (seq !== lookupSeq) return;
@@ -326,6 +339,43 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
 
   layout.directionSelect.addEventListener("change", renderSubjectPlaceholder);
 
+  // ---- calls reported from outside ---------------------------------------
+
+  function handleCallEvent(event: CallEvent): void {
+    switch (event.kind) {
+      case "ringing":
+        // As if the rep had typed the number and pressed Find caller.
+        answered = false;
+        layout.numberInput.value = event.number;
+        layout.directionSelect.value = event.direction;
+        renderSubjectPlaceholder();
+        void lookup(layout.numberInput.value);
+        break;
+      case "answered":
+        // The conversation starts now, whatever ran while it rang.
+        if (!answered || !timer.running) {
+          timer.reset();
+          startTimer();
+        }
+        answered = true;
+        break;
+      case "ended":
+        answered = false;
+        endedDuringLookup = lookupSeq;
+        stopTimer();
+        layout.notesInput.focus();
+        break;
+    }
+  }
+
+  backend.onCallEvent(handleCallEvent).then(
+    (stop) => {
+      if (disposed) stop();
+      else unsubscribeCalls = stop;
+    },
+    (error: unknown) => console.error("Callside: call events are unavailable", toIpcError(error)),
+  );
+
   // ---- global keys -------------------------------------------------------
 
   const onKeydown = (event: KeyboardEvent): void => {
@@ -356,6 +406,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       await recentLoad;
     },
     lookup,
+    handleCallEvent,
     logCall,
     loadRecentCalls,
     dispose(): void {
@@ -367,6 +418,8 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       clearCache.dispose();
       if (unsubscribe) unsubscribe();
       unsubscribe = null;
+      if (unsubscribeCalls) unsubscribeCalls();
+      unsubscribeCalls = null;
     },
   };
 }

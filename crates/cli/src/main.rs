@@ -1,13 +1,16 @@
 //! `callside`: the headless companion of the Callside desktop app, on the same core.
 //! For scripting, support and machines without a desktop.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod actions;
+
 use callside_core::{
-    ActionStatus, CallDirection, Callside, LogCallRequest, LookupResult, Settings, SettingsInput,
+    CallDirection, Callside, LogCallRequest, LookupResult, Settings, SettingsInput,
 };
 
 #[derive(Parser)]
@@ -69,11 +72,70 @@ enum Command {
         notes: String,
         #[arg(long, value_name = "TEXT")]
         subject: Option<String>,
+        /// The call's result (the Task's CallDisposition)
+        #[arg(long, value_name = "TEXT")]
+        disposition: Option<String>,
+        /// Also schedule a follow-up task due on this day (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        follow_up: Option<String>,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
+    /// Rate a lead hot, warm or cold
+    Rate {
+        lead: String,
+        rating: String,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
+    /// Set a lead's status (one of the org's active values)
+    Status {
+        lead: String,
+        status: String,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
+    /// Move an opportunity to a stage, or to the next one with --next
+    Stage {
+        opportunity: String,
+        /// The stage name (omit with --next)
+        #[arg(required_unless_present = "next")]
+        stage: Option<String>,
+        #[arg(long, conflicts_with = "stage")]
+        next: bool,
+        /// Confirm a closing stage (won or lost)
         #[arg(long)]
-        json: bool,
+        yes: bool,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
+    /// Create a lead for an unknown caller (LeadSource "Phone Call")
+    CreateLead {
+        #[arg(long, value_name = "NUMBER")]
+        phone: String,
+        #[arg(long, value_name = "NAME")]
+        last_name: String,
+        #[arg(long, value_name = "NAME")]
+        company: String,
+        #[arg(long, value_name = "NAME")]
+        first_name: Option<String>,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
+    /// The queue of actions on their way to Salesforce
+    Outbox {
+        #[command(subcommand)]
+        command: actions::OutboxCommand,
     },
     /// Sign out: revoke the session, remove it from the keychain, empty the cache
     Logout,
+    /// Pop a number in the running Callside app (as a ringing call) [env: CALLSIDE_EVENTS_PORT]
+    Call {
+        /// The number, in any common format
+        number: String,
+        #[arg(long, value_enum, default_value_t = Direction::Inbound)]
+        direction: Direction,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,9 +143,6 @@ enum Direction {
     Inbound,
     Outbound,
 }
-
-/// Exit status for an action that was saved but not yet sent (EX_TEMPFAIL).
-const EXIT_QUEUED: u8 = 75;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -122,6 +181,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         region: cli.region,
         ..SettingsInput::default()
     })?;
+    // Handing a number to the app needs neither the keychain nor the cache.
+    if let Command::Call { number, direction } = cli.command {
+        callside_core::phone::normalize(&number, &settings.region)?;
+        let port = events_port(std::env::var(EVENTS_PORT_VAR).ok().as_deref())?;
+        let message = ring_the_app(&settings.data_dir, port, &number, direction).await?;
+        println!("{message}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let callside = Callside::open_with_system_keychain(settings)?;
     match cli.command {
         Command::Login => {
@@ -175,51 +242,181 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             direction,
             notes,
             subject,
-            json,
+            disposition,
+            follow_up,
+            write,
         } => {
+            callside.defer_sending(write.no_wait);
             let request = LogCallRequest {
-                who_id: who,
-                what_id: what,
+                who_id: who.clone(),
+                what_id: what.clone(),
                 duration_seconds: duration,
                 direction: match direction {
                     Direction::Inbound => CallDirection::Inbound,
                     Direction::Outbound => CallDirection::Outbound,
                 },
                 notes,
-                subject,
+                subject: subject.clone(),
+                disposition,
             };
-            let outcome = callside.log_call(&request).await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&outcome)?);
+            if let Some(due_date) = &follow_up {
+                // Checked before anything is queued, so a bad date queues nothing.
+                callside_core::actions::check_date(due_date)?;
             }
-            match outcome.status {
-                ActionStatus::Sent => {
-                    if !json {
-                        println!("{}", outcome.task_id.unwrap_or_default());
-                    }
-                }
-                ActionStatus::Pending => {
-                    eprintln!(
-                        "callside: the call was saved as action {} but not sent yet: {}",
-                        outcome.action_id,
-                        outcome.message.unwrap_or_default()
-                    );
-                    return Ok(ExitCode::from(EXIT_QUEUED));
-                }
-                ActionStatus::Failed => {
-                    anyhow::bail!(
-                        "Salesforce refused the call log: {}",
-                        outcome.message.unwrap_or_default()
-                    );
+            let logged = callside.log_call_action(&request).await?;
+            let code = actions::finish(&callside, logged, write).await?;
+            if let Some(due_date) = follow_up {
+                let title = format!(
+                    "Follow up: {}",
+                    subject
+                        .as_deref()
+                        .filter(|s| !s.trim().is_empty())
+                        .unwrap_or("call")
+                );
+                let scheduled = callside
+                    .schedule_follow_up(&who, what.as_deref(), &title, &due_date, "Normal")
+                    .await?;
+                let follow_code = actions::finish(&callside, scheduled, write).await?;
+                if code == ExitCode::SUCCESS {
+                    return Ok(follow_code);
                 }
             }
+            return Ok(code);
         }
+        Command::Rate {
+            lead,
+            rating,
+            write,
+        } => {
+            callside.defer_sending(write.no_wait);
+            let outcome = callside.rate_lead(&lead, &rating).await?;
+            return actions::finish(&callside, outcome, write).await;
+        }
+        Command::Status {
+            lead,
+            status,
+            write,
+        } => {
+            callside.defer_sending(write.no_wait);
+            let outcome = callside.set_lead_status(&lead, &status).await?;
+            return actions::finish(&callside, outcome, write).await;
+        }
+        Command::Stage {
+            opportunity,
+            stage,
+            next: _,
+            yes,
+            write,
+        } => {
+            callside.defer_sending(write.no_wait);
+            let outcome = callside
+                .set_stage(&opportunity, stage.as_deref(), yes)
+                .await?;
+            return actions::finish(&callside, outcome, write).await;
+        }
+        Command::CreateLead {
+            phone,
+            last_name,
+            company,
+            first_name,
+            write,
+        } => {
+            callside.defer_sending(write.no_wait);
+            let outcome = callside
+                .create_lead(&actions::new_lead(phone, last_name, company, first_name))
+                .await?;
+            return actions::finish(&callside, outcome, write).await;
+        }
+        Command::Outbox { command } => return actions::outbox(&callside, command).await,
         Command::Logout => {
             callside.sign_out().await?;
             println!("Signed out.");
         }
+        Command::Call { .. } => unreachable!("handled before the core is opened"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+// The desktop app's call-event endpoint (src-tauri/src/call_events.rs); the CLI does not
+// link the app, so these few facts are repeated here.
+const EVENTS_PORT_VAR: &str = "CALLSIDE_EVENTS_PORT";
+const DEFAULT_EVENTS_PORT: u16 = 7719;
+const EVENTS_TOKEN_FILE: &str = "events-token";
+const EVENTS_PATH: &str = "/v1/call-events";
+
+fn events_port(value: Option<&str>) -> anyhow::Result<u16> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(DEFAULT_EVENTS_PORT),
+        Some(text) => match text.parse::<u16>() {
+            Ok(port) if port > 0 => Ok(port),
+            _ => anyhow::bail!(
+                "{EVENTS_PORT_VAR} must be a port number from 1 to 65535, not {text:?}"
+            ),
+        },
+    }
+}
+
+/// Sends a `ringing` event for `number` to the app's call-event endpoint on
+/// 127.0.0.1:`port`, with the token from `<data dir>/events-token`. Never starts the
+/// app: when none is running, the error says so.
+async fn ring_the_app(
+    data_dir: &Path,
+    port: u16,
+    number: &str,
+    direction: Direction,
+) -> anyhow::Result<String> {
+    let not_running =
+        "Callside is not running; start the Callside app first (this command does not start it).";
+    let token_path = data_dir.join(EVENTS_TOKEN_FILE);
+    let token = match std::fs::read_to_string(&token_path) {
+        Ok(text) => text.trim().to_string(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
+            "{not_running} (The app writes {} on its first start.)",
+            token_path.display()
+        ),
+        Err(error) => anyhow::bail!("{} could not be read: {error}", token_path.display()),
+    };
+    let url = format!("http://127.0.0.1:{port}{EVENTS_PATH}");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(5))
+        .build()?;
+    let body = serde_json::json!({
+        "event": "ringing",
+        "number": number,
+        "direction": match direction {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        },
+    });
+    let response = match client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+    {
+        Ok(response) => response,
+        Err(error) if error.is_connect() => {
+            anyhow::bail!("{not_running} (Nothing answers on 127.0.0.1:{port}.)")
+        }
+        Err(error) if error.is_timeout() => {
+            anyhow::bail!("Callside on 127.0.0.1:{port} did not answer in time.")
+        }
+        Err(error) => anyhow::bail!("Callside on 127.0.0.1:{port} could not be reached: {error}"),
+    };
+    let status = response.status();
+    let answer: serde_json::Value = response.json().await.unwrap_or_default();
+    let said = answer["error"].as_str().unwrap_or("no reason given");
+    match status.as_u16() {
+        202 => Ok("Sent to Callside.".to_string()),
+        401 => anyhow::bail!(
+            "The program on 127.0.0.1:{port} did not accept the token in {} ({said}); is Callside running with another data directory or {EVENTS_PORT_VAR}?",
+            token_path.display()
+        ),
+        _ => anyhow::bail!("Callside refused the call ({status}): {said}"),
+    }
 }
 
 fn print_lookup(result: &LookupResult) {
@@ -273,5 +470,142 @@ fn print_lookup(result: &LookupResult) {
                 case.priority.as_deref().unwrap_or("-")
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    #[test]
+    fn the_events_port_comes_from_the_environment() {
+        assert_eq!(events_port(None).unwrap(), 7719);
+        assert_eq!(events_port(Some("")).unwrap(), 7719);
+        assert_eq!(events_port(Some("8123")).unwrap(), 8123);
+        assert!(events_port(Some("0")).is_err());
+        assert!(events_port(Some("x")).is_err());
+    }
+
+    /// Answers one request with `status` and `body`; returns the request it read.
+    async fn stub_app(
+        status: &'static str,
+        body: &'static str,
+    ) -> (u16, tokio::task::JoinHandle<String>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let served = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            loop {
+                let read = stream.read(&mut buffer).await.unwrap();
+                request.extend_from_slice(&buffer[..read]);
+                let text = String::from_utf8_lossy(&request).to_string();
+                if let Some((head, rest)) = text.split_once("\r\n\r\n") {
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap())
+                        })
+                        .unwrap_or(0);
+                    if rest.len() >= length || read == 0 {
+                        break;
+                    }
+                }
+            }
+            let response = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(response.as_bytes()).await.unwrap();
+            String::from_utf8(request).unwrap()
+        });
+        (port, served)
+    }
+
+    fn data_dir_with_token(token: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(EVENTS_TOKEN_FILE), format!("{token}\n")).unwrap();
+        dir
+    }
+
+    #[tokio::test]
+    async fn sends_a_ringing_event_with_the_token() {
+        let dir = data_dir_with_token("secret-token");
+        let (port, served) = stub_app("202 Accepted", r#"{"accepted":true}"#).await;
+        let message = ring_the_app(dir.path(), port, "+1 720 555 0111", Direction::Outbound)
+            .await
+            .unwrap();
+        assert_eq!(message, "Sent to Callside.");
+        let request = served.await.unwrap();
+        assert!(
+            request.starts_with("POST /v1/call-events HTTP/1.1\r\n"),
+            "{request}"
+        );
+        assert!(
+            request
+                .to_ascii_lowercase()
+                .contains("authorization: bearer secret-token\r\n"),
+            "{request}"
+        );
+        let body: serde_json::Value =
+            serde_json::from_str(request.split_once("\r\n\r\n").unwrap().1).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"event": "ringing", "number": "+1 720 555 0111", "direction": "outbound"})
+        );
+    }
+
+    #[tokio::test]
+    async fn says_when_no_app_is_running() {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = free.local_addr().unwrap().port();
+        drop(free);
+        let never_started = tempfile::tempdir().unwrap();
+        let error = ring_the_app(never_started.path(), port, "1", Direction::Inbound)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("Callside is not running"), "{error}");
+        assert!(error.contains("events-token"), "{error}");
+
+        let dir = data_dir_with_token("secret-token");
+        let error = ring_the_app(dir.path(), port, "1", Direction::Inbound)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("Callside is not running"), "{error}");
+        assert!(error.contains(&format!("127.0.0.1:{port}")), "{error}");
+    }
+
+    #[tokio::test]
+    async fn passes_on_what_the_app_refused() {
+        let dir = data_dir_with_token("stale");
+        let (port, _) = stub_app(
+            "401 Unauthorized",
+            r#"{"error":"The token is not this Callside's events token."}"#,
+        )
+        .await;
+        let error = ring_the_app(dir.path(), port, "1", Direction::Inbound)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("did not accept the token"), "{error}");
+        assert!(error.contains("another data directory"), "{error}");
+
+        let (port, _) = stub_app(
+            "400 Bad Request",
+            r#"{"error":"\"number\" is too long to be a phone number"}"#,
+        )
+        .await;
+        let error = ring_the_app(dir.path(), port, "1", Direction::Inbound)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert_eq!(error, "Callside refused the call (400 Bad Request): \"number\" is too long to be a phone number");
     }
 }

@@ -171,6 +171,16 @@ impl Action {
     }
 }
 
+/// Checks a due date (YYYY-MM-DD).
+pub fn check_date(date: &str) -> Result<()> {
+    time::Date::parse(
+        date,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map(|_| ())
+    .map_err(|_| Error::InvalidInput(format!("{date:?} is not a date like 2026-12-01.")))
+}
+
 /// Durably queues an action (already validated); returns its id.
 pub fn enqueue(store: &Store, action: &Action, now: &str) -> Result<String> {
     let action_id = uuid::Uuid::new_v4().to_string();

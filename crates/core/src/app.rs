@@ -432,6 +432,17 @@ impl Callside {
 
     /// Logs a call: stored first, then sent. A call that cannot be sent now stays queued.
     pub async fn log_call(&self, request: &LogCallRequest) -> Result<LogCallOutcome> {
+        let outcome = self.log_call_action(request).await?;
+        Ok(LogCallOutcome {
+            action_id: outcome.action_id,
+            status: outcome.status,
+            task_id: outcome.record_id,
+            message: outcome.message,
+        })
+    }
+
+    /// [`Callside::log_call`], answering with the outbox's outcome.
+    pub async fn log_call_action(&self, request: &LogCallRequest) -> Result<ActionOutcome> {
         calls::validate(request)?;
         let connection = self.signed_in().await?;
         // The call ends when it is logged: its duration goes to the recent-calls list.
@@ -447,13 +458,7 @@ impl Callside {
             request: request.clone(),
             call_date: today(),
         });
-        let outcome = self.submit(&connection, action).await?;
-        Ok(LogCallOutcome {
-            action_id: outcome.action_id,
-            status: outcome.status,
-            task_id: outcome.record_id,
-            message: outcome.message,
-        })
+        self.submit(&connection, action).await
     }
 
     /// The `LastModifiedDate` of a record as last cached, for conflict detection; none
@@ -754,9 +759,7 @@ impl Callside {
                 }
             }
             None => {
-                for item in connection.store.pending()? {
-                    connection.store.requeue(&item.id, None, &now())?;
-                }
+                connection.store.requeue_all_pending(&now())?;
             }
         }
         self.send_pending().await

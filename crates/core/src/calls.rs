@@ -71,6 +71,13 @@ pub fn validate(request: &LogCallRequest) -> Result<()> {
             ));
         }
     }
+    if let Some(disposition) = &request.disposition {
+        if disposition.chars().count() > MAX_SUBJECT {
+            return invalid(format!(
+                "The call result may have at most {MAX_SUBJECT} characters."
+            ));
+        }
+    }
     if request.duration_seconds > MAX_DURATION_SECONDS {
         return invalid("A call cannot last more than 24 hours.".into());
     }
@@ -98,6 +105,7 @@ pub fn task_fields(action_id: &str, request: &LogCallRequest, call_date: &str) -
         "CallType": call_type,
         "CallDurationInSeconds": request.duration_seconds,
         "CallObject": call_object(action_id),
+        "CallDisposition": request.disposition.as_deref().map(str::trim).filter(|d| !d.is_empty()),
         "Description": request.notes,
         "WhoId": request.who_id,
         "WhatId": request.what_id,
@@ -137,6 +145,7 @@ mod tests {
             direction: CallDirection::Inbound,
             notes: "Wants a quote".into(),
             subject: None,
+            disposition: Some("Interested".into()),
         }
     }
 

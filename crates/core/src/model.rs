@@ -157,6 +157,10 @@ pub struct LogCallRequest {
     pub direction: CallDirection,
     pub notes: String,
     pub subject: Option<String>,
+    /// The call's result ("Left voicemail", "Interested"...), the Task's CallDisposition.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub disposition: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]

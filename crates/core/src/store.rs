@@ -613,6 +613,16 @@ impl Store {
         Ok(changed > 0)
     }
 
+    /// Makes every pending action due now.
+    pub fn requeue_all_pending(&self, now: &str) -> Result<usize> {
+        self.durably(|connection| {
+            connection.execute(
+                "UPDATE outbox SET next_attempt_ms = 0, updated_at = ?1 WHERE status = 'pending'",
+                params![now],
+            )
+        })
+    }
+
     /// Removes an action that was not sent; a sent one stays as history.
     pub fn discard(&self, id: &str) -> Result<bool> {
         let removed = self.durably(|connection| {

@@ -361,6 +361,7 @@ async fn a_logged_call_becomes_a_completed_call_task() {
             direction: CallDirection::Outbound,
             notes: notes.clone(),
             subject: None,
+            disposition: None,
         })
         .await
         .unwrap();
@@ -403,11 +404,14 @@ async fn a_call_log_for_a_lead_goes_without_a_what_id() {
             direction: CallDirection::Inbound,
             notes: String::new(),
             subject: Some("Intro call".into()),
+            disposition: Some("Interested".into()),
         })
         .await
         .unwrap();
     assert_eq!(outcome.status, ActionStatus::Sent);
-    assert_eq!(task_with(&harness.org, "Subject", "Intro call").len(), 1);
+    let tasks = task_with(&harness.org, "Subject", "Intro call");
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0]["CallDisposition"], "Interested");
 }
 
 #[tokio::test]
@@ -440,6 +444,7 @@ async fn a_call_log_is_stored_before_it_is_sent_and_kept_when_offline() {
         direction: CallDirection::Inbound,
         notes: "logged while offline".into(),
         subject: None,
+        disposition: None,
     };
     let outcome = offline.log_call(&request).await.unwrap();
     assert_eq!(outcome.status, ActionStatus::Pending, "{outcome:?}");
@@ -486,6 +491,7 @@ async fn a_resend_after_a_lost_answer_does_not_create_a_second_task() {
         direction: CallDirection::Inbound,
         notes: "answer lost".into(),
         subject: None,
+        disposition: None,
     };
     let action_id = calls::enqueue(&store, &request, "2026-11-25", "2026-11-25T10:00:00Z").unwrap();
     let first = harness.callside.send_pending().await.unwrap();
@@ -523,6 +529,7 @@ async fn a_call_log_salesforce_refuses_is_kept_as_failed_with_its_message() {
             direction: CallDirection::Inbound,
             notes: String::new(),
             subject: None,
+            disposition: None,
         })
         .await
         .unwrap();
@@ -691,6 +698,7 @@ async fn recent_calls_list_who_called_when_and_for_how_long() {
             direction: CallDirection::Inbound,
             notes: String::new(),
             subject: None,
+            disposition: None,
         })
         .await
         .unwrap();

@@ -101,6 +101,7 @@ async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
                     direction: CallDirection::Inbound,
                     notes: notes.clone(),
                     subject: None,
+                    disposition: None,
                 })
                 .await
                 .unwrap();

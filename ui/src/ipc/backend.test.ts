@@ -5,8 +5,9 @@ const listen = vi.hoisted(() => vi.fn());
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
 vi.mock("@tauri-apps/api/event", () => ({ listen }));
 
-import { CALLER_UPDATED, isAuthError, isIpcError, tauriBackend, toIpcError } from "./backend";
+import { CALL_EVENT, CALLER_UPDATED, isAuthError, isIpcError, tauriBackend, toIpcError } from "./backend";
 import { contact, lookupResult, recentCall, sentOutcome, signedIn, signedOut } from "../test/fixtures";
+import type { CallEvent } from "./bindings/CallEvent";
 import type { CallerUpdate } from "./bindings/CallerUpdate";
 import type { LogCallRequest } from "./bindings/LogCallRequest";
 
@@ -123,5 +124,58 @@ describe("toIpcError", () => {
     expect(isAuthError({ code: "NotSignedIn", message: "" })).toBe(true);
     expect(isAuthError({ code: "SessionExpired", message: "" })).toBe(true);
     expect(isAuthError({ code: "Offline", message: "" })).toBe(false);
+  });
+});
+
+describe("call events", () => {
+  type Listener = (event: { event: string; id: number; payload: CallEvent }) => void;
+  const ringing: CallEvent = { kind: "ringing", number: "+17205550111", direction: "inbound" };
+  const answered: CallEvent = { kind: "answered", number: "", direction: "inbound" };
+  const ended: CallEvent = { kind: "ended", number: "", direction: "inbound" };
+
+  it("listens, then hands over what came before, then live events", async () => {
+    const unlisten = vi.fn();
+    listen.mockResolvedValueOnce(unlisten);
+    invoke.mockResolvedValueOnce([ringing]);
+    const seen: CallEvent[] = [];
+    const stop = await tauriBackend.onCallEvent((event) => seen.push(event));
+    expect(CALL_EVENT).toBe("call-event");
+    expect(listen).toHaveBeenCalledWith("call-event", expect.any(Function));
+    expect(invoke).toHaveBeenCalledWith("take_call_events", undefined);
+    expect(listen.mock.invocationCallOrder[0]).toBeLessThan(invoke.mock.invocationCallOrder[0]!);
+    expect(seen).toEqual([ringing]);
+    const handler = listen.mock.calls[0]![1] as Listener;
+    handler({ event: "call-event", id: 1, payload: answered });
+    expect(seen).toEqual([ringing, answered]);
+    stop();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps live events behind the ones that came before", async () => {
+    listen.mockResolvedValueOnce(vi.fn());
+    let answer!: (events: CallEvent[]) => void;
+    invoke.mockReturnValueOnce(new Promise<CallEvent[]>((resolve) => (answer = resolve)));
+    const seen: CallEvent[] = [];
+    const subscribed = tauriBackend.onCallEvent((event) => seen.push(event));
+    await vi.waitFor(() => expect(invoke).toHaveBeenCalled());
+    const handler = listen.mock.calls[0]![1] as Listener;
+    handler({ event: "call-event", id: 2, payload: answered });
+    expect(seen).toEqual([]);
+    answer([ringing]);
+    await subscribed;
+    expect(seen).toEqual([ringing, answered]);
+    handler({ event: "call-event", id: 3, payload: ended });
+    expect(seen).toEqual([ringing, answered, ended]);
+  });
+
+  it("stops listening when the waiting events cannot be read", async () => {
+    const unlisten = vi.fn();
+    listen.mockResolvedValueOnce(unlisten);
+    invoke.mockRejectedValueOnce("command take_call_events not found");
+    await expect(tauriBackend.onCallEvent(() => {})).rejects.toEqual({
+      code: "Internal",
+      message: "command take_call_events not found",
+    });
+    expect(unlisten).toHaveBeenCalledTimes(1);
   });
 });

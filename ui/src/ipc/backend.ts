@@ -6,6 +6,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { CallDirection } from "./bindings/CallDirection";
+import type { CallEvent } from "./bindings/CallEvent";
 import type { CallerUpdate } from "./bindings/CallerUpdate";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { IpcError } from "./bindings/IpcError";
@@ -17,6 +18,12 @@ import type { SessionStatus } from "./bindings/SessionStatus";
 
 /** The event that carries a pop's later, fuller or fresher data. */
 export const CALLER_UPDATED = "caller-updated";
+
+/**
+ * The event that carries a call reported from outside the window: a softphone or
+ * dialer through the local call-event endpoint, or a `tel:` / `callside://` link.
+ */
+export const CALL_EVENT = "call-event";
 
 /** Stops a subscription. */
 export type Unsubscribe = () => void;
@@ -36,6 +43,12 @@ export interface Backend {
   lookupCaller(number: string, direction: CallDirection): Promise<LookupResult>;
   /** Subscribes to `caller-updated`; resolves with the function that unsubscribes. */
   onCallerUpdated(handler: (update: CallerUpdate) => void): Promise<Unsubscribe>;
+  /**
+   * Subscribes to `call-event` (ringing, answered, ended); resolves with the
+   * function that unsubscribes. Events that came before the subscription (the
+   * link that started the app) are handed over first, in order.
+   */
+  onCallEvent(handler: (event: CallEvent) => void): Promise<Unsubscribe>;
   /** Logs a call as a Salesforce Task (or queues it while offline). */
   logCall(request: LogCallRequest): Promise<LogCallOutcome>;
   /** The org's most recent calls, newest first. */
@@ -91,12 +104,37 @@ async function statusAfter(command: string): Promise<SessionStatus> {
   return call<SessionStatus>("session_status");
 }
 
+/**
+ * Listens for `call-event`, then asks the shell for what came before (from then on
+ * the shell emits instead of keeping events). Live events that arrive while that
+ * answer is on its way wait behind it, so the order is the shell's.
+ */
+async function subscribeToCallEvents(handler: (event: CallEvent) => void): Promise<Unsubscribe> {
+  let early: CallEvent[] | null = [];
+  const unlisten = await listen<CallEvent>(CALL_EVENT, (event) => {
+    if (early) early.push(event.payload);
+    else handler(event.payload);
+  });
+  let waiting: CallEvent[];
+  try {
+    waiting = await call<CallEvent[]>("take_call_events");
+  } catch (error) {
+    unlisten();
+    throw error;
+  }
+  const live = early;
+  early = null;
+  for (const event of [...waiting, ...live]) handler(event);
+  return unlisten;
+}
+
 export const tauriBackend: Backend = {
   sessionStatus: () => call<SessionStatus>("session_status"),
   signIn: () => statusAfter("sign_in"),
   signOut: () => statusAfter("sign_out"),
   lookupCaller: (number, direction) => call<LookupResult>("lookup_caller", { number, direction }),
   onCallerUpdated: (handler) => listen<CallerUpdate>(CALLER_UPDATED, (event) => handler(event.payload)),
+  onCallEvent: subscribeToCallEvents,
   logCall: (request) => call<LogCallOutcome>("log_call", { request }),
   recentCalls: () => call<RecentCall[]>("recent_calls"),
   rememberPick: async (number, recordId) => {

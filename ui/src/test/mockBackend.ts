@@ -1,6 +1,7 @@
 /** A scriptable mock Backend for tests (no Tauri involved). */
 import { vi } from "vitest";
 import type { Backend } from "../ipc/backend";
+import type { CallEvent } from "../ipc/bindings/CallEvent";
 import type { CallerUpdate } from "../ipc/bindings/CallerUpdate";
 import { contact, lookupResult, sentOutcome, signedIn, signedOut } from "./fixtures";
 
@@ -9,11 +10,16 @@ export type MockBackend = { [K in keyof Backend]: ReturnType<typeof vi.fn<Backen
   emitCallerUpdate(update: CallerUpdate): void;
   /** How many `caller-updated` subscribers there are. */
   readonly listenerCount: number;
+  /** Delivers a `call-event` to every current subscriber. */
+  emitCallEvent(event: CallEvent): void;
+  /** How many `call-event` subscribers there are. */
+  readonly callEventListenerCount: number;
 };
 
 /** Every method is a vi.fn with a sensible default; override per test. */
 export function mockBackend(): MockBackend & Backend {
   const listeners = new Set<(update: CallerUpdate) => void>();
+  const callListeners = new Set<(event: CallEvent) => void>();
   return {
     sessionStatus: vi.fn<Backend["sessionStatus"]>().mockResolvedValue(signedIn),
     signIn: vi.fn<Backend["signIn"]>().mockResolvedValue(signedIn),
@@ -27,6 +33,13 @@ export function mockBackend(): MockBackend & Backend {
         listeners.delete(entry);
       });
     }),
+    onCallEvent: vi.fn<Backend["onCallEvent"]>().mockImplementation((handler) => {
+      const entry = (event: CallEvent): void => handler(event);
+      callListeners.add(entry);
+      return Promise.resolve(() => {
+        callListeners.delete(entry);
+      });
+    }),
     logCall: vi.fn<Backend["logCall"]>().mockResolvedValue(sentOutcome),
     recentCalls: vi.fn<Backend["recentCalls"]>().mockResolvedValue([]),
     rememberPick: vi.fn<Backend["rememberPick"]>().mockResolvedValue(undefined),
@@ -36,6 +49,12 @@ export function mockBackend(): MockBackend & Backend {
     },
     get listenerCount(): number {
       return listeners.size;
+    },
+    emitCallEvent(event: CallEvent): void {
+      for (const listener of Array.from(callListeners)) listener(event);
+    },
+    get callEventListenerCount(): number {
+      return callListeners.size;
     },
   };
 }

@@ -12,4 +12,8 @@ whoId: string,
 /**
  * The Account or Opportunity the call was about (not allowed with a Lead).
  */
-whatId: string | null, durationSeconds: number, direction: CallDirection, notes: string, subject: string | null, };
+whatId: string | null, durationSeconds: number, direction: CallDirection, notes: string, subject: string | null, 
+/**
+ * The call's result ("Left voicemail", "Interested"...), the Task's CallDisposition.
+ */
+disposition?: string, };
