@@ -12,7 +12,7 @@ use tauri::{AppHandle, Emitter, State};
 use crate::ipc::{CallerUpdate, IpcError, CALLER_UPDATED};
 use crate::{AppState, MAX_NUMBER_INPUT};
 
-fn core(state: &AppState) -> Result<Arc<Callside>, IpcError> {
+pub(crate) fn core(state: &AppState) -> Result<Arc<Callside>, IpcError> {
     match state {
         AppState::Ready(callside) => Ok(callside.clone()),
         AppState::Broken(message) => Err(IpcError {

@@ -79,6 +79,9 @@ mod tests {
         IpcError::export_all_to(dir).unwrap();
         CallerUpdate::export_all_to(dir).unwrap();
         RecentCall::export_all_to(dir).unwrap();
+        ActionOutcome::export_all_to(dir).unwrap();
+        NewLead::export_all_to(dir).unwrap();
+        Stage::export_all_to(dir).unwrap();
         CallEvent::export_all_to(dir).unwrap();
     }
 

@@ -3,6 +3,7 @@
 //! core. Calls reported from outside (deep links, the local call-event endpoint) reach
 //! the webview as `call-event` events. No Salesforce or SQLite logic lives here.
 
+mod action_commands;
 mod call_events;
 mod commands;
 mod deep_link;
@@ -69,6 +70,16 @@ pub fn run() {
             commands::remember_pick,
             commands::clear_cache,
             inbox::take_call_events,
+            action_commands::rate_lead,
+            action_commands::lead_statuses,
+            action_commands::set_lead_status,
+            action_commands::opportunity_stages,
+            action_commands::set_opportunity_stage,
+            action_commands::create_lead,
+            action_commands::schedule_follow_up,
+            action_commands::outbox,
+            action_commands::retry_action,
+            action_commands::discard_action,
         ])
         .build(context)
         .unwrap_or_else(|error| {
@@ -76,7 +87,11 @@ pub fn run() {
             std::process::exit(1);
         });
     let state = match settings.and_then(Callside::open_with_system_keychain) {
-        Ok(callside) => AppState::Ready(Arc::new(callside)),
+        Ok(callside) => {
+            let callside = Arc::new(callside);
+            send_queued_actions(callside.clone());
+            AppState::Ready(callside)
+        }
         Err(error) => {
             tracing::error!("Callside could not start: {error}");
             AppState::Broken(error.to_string())
@@ -85,6 +100,19 @@ pub fn run() {
     app.manage(state);
     listen_for_calls(app.handle(), data_dir);
     app.run(|_, _| {});
+}
+
+/// Sends the outbox's pending actions as they come due (each waits out its backoff),
+/// for as long as the app runs.
+fn send_queued_actions(callside: Arc<Callside>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            if let Err(error) = callside.send_pending().await {
+                tracing::warn!("queued actions were not sent: {error}");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
+    });
 }
 
 /// Deep links (the one this start was given, and later ones) and the call-event
