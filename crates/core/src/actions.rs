@@ -450,6 +450,7 @@ fn cache_created_lead(
             matches: Vec::new(),
             related_loaded: true,
         });
+    store.remember_created(lead_id, &lead.e164, now_ms)?;
     result.matches.retain(|m| m.id != lead_id);
     result.matches.push(caller);
     result.fetched_at = now.to_string();

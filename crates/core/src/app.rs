@@ -312,6 +312,7 @@ impl Callside {
             order: &order,
         };
         let mut found = lookup::search(&connection.client, &number, &options, &now()).await?;
+        lookup::keep_recently_created(&connection.store, &mut found, now_ms())?;
         let first_paint = found.result.clone();
         self.add_recent_call(&connection, &first_paint, direction);
         if !lookup::has_related(&first_paint) {

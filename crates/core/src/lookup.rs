@@ -334,6 +334,29 @@ pub async fn add_related(client: &SalesforceClient, result: &mut LookupResult) -
     Ok(())
 }
 
+/// How long a record Callside created is kept in its number's results when Salesforce's
+/// search does not return it yet (the search index lags by minutes).
+pub const SEARCH_INDEX_LAG_MS: i64 = 15 * 60 * 1000;
+
+/// Keeps in a fresh result the records Callside created for the number lately that the
+/// search did not find yet, as the cache had them.
+pub fn keep_recently_created(store: &Store, found: &mut Found, now_ms: i64) -> Result<()> {
+    let recent = store.created_since(&found.result.number, now_ms - SEARCH_INDEX_LAG_MS)?;
+    if recent.is_empty() {
+        return Ok(());
+    }
+    let Some(cached) = store.cached_lookup(&found.result.number)? else {
+        return Ok(());
+    };
+    for caller in cached.matches {
+        let missing = !found.result.matches.iter().any(|m| m.id == caller.id);
+        if missing && recent.contains(&caller.id) {
+            found.result.matches.push(caller);
+        }
+    }
+    Ok(())
+}
+
 /// Caches a found result (with whatever related records it carries).
 pub fn save(store: &Store, found: &Found, now_ms: i64) -> Result<()> {
     let cached: Vec<CachedRecord<'_>> = found
@@ -367,6 +390,7 @@ pub async fn lookup_live(
         order,
     };
     let mut found = search(client, number, &options, now).await?;
+    keep_recently_created(store, &mut found, now_ms)?;
     add_related(client, &mut found.result).await?;
     save(store, &found, now_ms)?;
     Ok(found.result)

@@ -69,6 +69,13 @@ const MIGRATIONS: &[&str] = &[
     // 3: per-record ordering and backoff of the outbox.
     "ALTER TABLE outbox ADD COLUMN record_key TEXT NOT NULL DEFAULT '';
      ALTER TABLE outbox ADD COLUMN next_attempt_ms INTEGER NOT NULL DEFAULT 0;",
+    // 4: records Callside created, which Salesforce's search index may not show yet.
+    "CREATE TABLE created_record (
+         record_id TEXT PRIMARY KEY,
+         e164 TEXT NOT NULL,
+         created_ms INTEGER NOT NULL
+     );
+     CREATE INDEX created_record_number ON created_record(e164);",
 ];
 
 /// How much the cache may hold.
@@ -446,7 +453,7 @@ impl Store {
         let connection = self.connection.lock().unwrap();
         connection.execute_batch(
             "DELETE FROM cached_lookup; DELETE FROM cached_record_phone; DELETE FROM cached_record;
-             DELETE FROM number_pick; DELETE FROM recent_call;",
+             DELETE FROM number_pick; DELETE FROM recent_call; DELETE FROM created_record;",
         )?;
         Ok(())
     }
@@ -536,6 +543,27 @@ impl Store {
             params![id],
             |row| row.get(0),
         )?)
+    }
+
+    /// Notes a record Callside created for a number.
+    pub fn remember_created(&self, record_id: &str, e164: &str, now_ms: i64) -> Result<()> {
+        let connection = self.connection.lock().unwrap();
+        connection.execute(
+            "INSERT OR REPLACE INTO created_record (record_id, e164, created_ms) VALUES (?1, ?2, ?3)",
+            params![record_id, e164, now_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Records Callside created for a number since `since_ms`.
+    pub fn created_since(&self, e164: &str, since_ms: i64) -> Result<Vec<String>> {
+        let connection = self.connection.lock().unwrap();
+        let mut statement = connection
+            .prepare("SELECT record_id FROM created_record WHERE e164 = ?1 AND created_ms >= ?2")?;
+        let ids = statement
+            .query_map(params![e164, since_ms], |row| row.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
     }
 
     /// Whether any action on this record is waiting to be sent.

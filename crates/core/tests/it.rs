@@ -929,6 +929,10 @@ async fn an_opportunity_advances_to_the_next_stage_with_its_probability() {
 #[tokio::test]
 async fn an_unknown_caller_becomes_a_lead_found_from_the_cache_at_once() {
     let harness = signed_in("US").await;
+    // As in Salesforce, a new record is not searchable for a while.
+    harness
+        .org
+        .set_search_index_lag(std::time::Duration::from_secs(600));
     let unknown = harness.callside.lookup("+1 (415) 555-0123").await.unwrap();
     assert!(unknown.matches.is_empty());
     let created = harness
@@ -952,9 +956,20 @@ async fn an_unknown_caller_becomes_a_lead_found_from_the_cache_at_once() {
     let tasks = task_with(&harness.org, "WhoId", lead["Id"].as_str().unwrap());
     assert_eq!(tasks.len(), 1, "created together with its call Task");
 
-    let (cached, _) = pop_with_updates(&harness.callside, "415-555-0123").await;
+    let (cached, mut updates) = pop_with_updates(&harness.callside, "415-555-0123").await;
     assert_eq!(cached.source, LookupSource::Cache);
     assert_eq!(cached.matches[0].name, "Maeve O'Hara");
+    // The refresh's search does not find her yet; she stays.
+    let fresh = updates.recv().await.unwrap().unwrap();
+    assert_eq!(fresh.source, LookupSource::Salesforce);
+    assert_eq!(fresh.matches[0].name, "Maeve O'Hara");
+    let again = harness.callside.lookup("+14155550123").await.unwrap();
+    assert_eq!(
+        again.matches.len(),
+        1,
+        "no duplicate while the index lags: {:?}",
+        again.matches
+    );
 
     let error = harness
         .callside

@@ -113,6 +113,9 @@ impl Fault {
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     pub latency: Duration,
+    /// Records created less than this long ago are not found by SOSL yet, as with
+    /// Salesforce's search index.
+    pub search_index_lag: Duration,
     rules: Vec<Fault>,
 }
 

@@ -311,6 +311,12 @@ impl FakeOrg {
         self.shared.lock().faults.latency = latency;
     }
 
+    /// Makes SOSL miss records created less than `lag` ago, as Salesforce's search index
+    /// does for a few minutes after a record is created.
+    pub fn set_search_index_lag(&self, lag: Duration) {
+        self.shared.lock().faults.search_index_lag = lag;
+    }
+
     /// Adds a fault rule (see [`Fault`]); rules are consulted in the order added.
     pub fn inject(&self, fault: Fault) {
         self.shared.lock().faults.add(fault);

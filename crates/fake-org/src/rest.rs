@@ -447,7 +447,10 @@ impl Ctx<'_> {
         let q = p.get("q").map(String::as_str).unwrap_or_default();
         let today = store::now().date();
         let st = self.shared.lock();
-        match crate::sosl::run(q, &st.store, self.version, today) {
+        let lag =
+            time::Duration::try_from(st.faults.search_index_lag).unwrap_or(time::Duration::ZERO);
+        let indexed_until = store::now() - lag;
+        match crate::sosl::run_indexed(q, &st.store, self.version, today, indexed_until) {
             Ok(records) => ok(crate::sosl::response(records)),
             Err(e) => Reply::error(&e.into()),
         }

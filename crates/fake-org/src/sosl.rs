@@ -17,7 +17,7 @@
 //! they are saved (a real org lags a little behind).
 
 use serde_json::{json, Value};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 use crate::soql::{
     like_match, positioned, tokenize, LikePiece, Name, Parser, Query, QueryError, Resolver,
@@ -411,11 +411,30 @@ fn group_matches(obj: &ObjectDef, rec: &Record, group: &[Term], scope: Scope) ->
 }
 
 /// Parses and runs a SOSL statement; the records in RETURNING order.
+#[cfg(test)]
 pub(crate) fn run(
     src: &str,
     store: &Store,
     version: &str,
     today: Date,
+) -> Result<Vec<Value>, QueryError> {
+    run_indexed(
+        src,
+        store,
+        version,
+        today,
+        OffsetDateTime::now_utc() + time::Duration::days(1),
+    )
+}
+
+/// [`run`] over the records the search index already has: those created until
+/// `indexed_until`.
+pub(crate) fn run_indexed(
+    src: &str,
+    store: &Store,
+    version: &str,
+    today: Date,
+    indexed_until: OffsetDateTime,
 ) -> Result<Vec<Value>, QueryError> {
     let search = parse(src)?;
     let resolver = Resolver { src, today };
@@ -448,6 +467,12 @@ pub(crate) fn run(
     for plan in &plans {
         let candidates: Vec<&Record> = store
             .live(plan.object.name)
+            .filter(|r| {
+                r.get("CreatedDate")
+                    .and_then(Value::as_str)
+                    .and_then(crate::store::parse_datetime)
+                    .is_none_or(|created| created <= indexed_until)
+            })
             .filter(|r| {
                 search
                     .groups
