@@ -226,3 +226,43 @@ async fn sessions_round_trip_through_the_os_keychain() {
     keychain.delete(&key).unwrap();
     assert!(keychain.load(&key).unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_browser_that_never_comes_back_times_out_with_a_clear_message() {
+    let org = FakeOrg::start(0).await.unwrap();
+    let mut config = config(&org);
+    config.timeout = std::time::Duration::from_millis(300);
+    let error = oauth::sign_in(&config, |_url| Ok(())).await.unwrap_err();
+    assert!(
+        error.to_string().contains("no answer from the browser"),
+        "{error}"
+    );
+    // The port is free again for the next try.
+    std::net::TcpListener::bind(("127.0.0.1", config.callback_port)).expect("listener closed");
+}
+
+#[tokio::test]
+async fn only_the_redirect_path_counts_and_other_requests_do_not_end_the_sign_in() {
+    let org = FakeOrg::start(0).await.unwrap();
+    let config = config(&org);
+    let port = config.callback_port;
+    let session = oauth::sign_in(&config, move |url| {
+        // A favicon request first, as browsers do, then the real redirect.
+        let favicon = std::process::Command::new("curl")
+            .args([
+                "--silent",
+                "--output",
+                "/dev/null",
+                "--write-out",
+                "%{http_code}",
+            ])
+            .arg(format!("http://localhost:{port}/favicon.ico"))
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&favicon.stdout), "404");
+        curl(&url)
+    })
+    .await
+    .unwrap();
+    assert_eq!(session.user_name, "Riley Demo");
+}
