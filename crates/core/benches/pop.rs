@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use callside_core::salesforce::{MemoryStore, SalesforceClient, TokenStore};
 use callside_core::store::{CachedRecord, Store};
-use callside_core::{CallDirection, Callside, LookupResult, LookupSource, Settings, SettingsInput};
+use callside_core::{CallDirection, Callside, LookupResult, LookupSource};
 use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
 
 const LATENCY: Duration = Duration::from_millis(150);
@@ -40,43 +40,15 @@ fn report(name: &str, samples: &mut [Duration]) -> Duration {
     p50
 }
 
-fn curl(url: String) -> callside_core::salesforce::Result<()> {
-    std::process::Command::new("curl")
-        .args([
-            "--silent",
-            "--location",
-            "--max-time",
-            "20",
-            "--output",
-            "/dev/null",
-            &url,
-        ])
-        .status()
-        .expect("curl runs");
-    Ok(())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::{curl, settings};
 
 #[tokio::main]
 async fn main() {
     let org = FakeOrg::start(0).await.unwrap();
     let data_dir = tempfile::tempdir().unwrap();
-    let settings = Settings::from_layers(SettingsInput {
-        login_url: Some(org.base_url()),
-        client_id: Some(DEMO_CLIENT_ID.into()),
-        callback_port: Some(free_port()),
-        data_dir: Some(data_dir.path().to_path_buf()),
-        region: Some("US".into()),
-        ..SettingsInput::default()
-    })
-    .unwrap();
+    let settings = settings(&org, data_dir.path(), "US");
     let tokens = Arc::new(MemoryStore::default());
     let callside = Callside::open(settings.clone(), tokens.clone(), "memory".into()).unwrap();
     callside.sign_in_with(curl).await.unwrap();

@@ -219,6 +219,35 @@ fn id_of(record: &Value, field: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Creates a Task keyed by the action's id, unless an earlier attempt already did.
+async fn create_task_once(
+    client: &SalesforceClient,
+    item: &OutboxItem,
+    attempted_before: bool,
+    fields: &Value,
+) -> Result<String> {
+    if attempted_before {
+        if let Some(task) = find_task_by_key(client, &item.id).await? {
+            return id_of(&task, "Id").ok_or_else(|| Error::Storage("a Task without an Id".into()));
+        }
+    }
+    Ok(client.create("Task", fields).await?)
+}
+
+/// Updates a record (with a precondition when one is known); returns its id.
+async fn update(
+    client: &SalesforceClient,
+    sobject: &str,
+    id: &str,
+    fields: Value,
+    if_unmodified_since: &Option<String>,
+) -> Result<String> {
+    client
+        .update(sobject, id, &fields, if_unmodified_since.as_deref())
+        .await?;
+    Ok(id.to_string())
+}
+
 /// Performs an action against Salesforce; returns the id of the record it created or
 /// changed.
 async fn perform(
@@ -229,55 +258,30 @@ async fn perform(
 ) -> Result<String> {
     match action {
         Action::LogCall(payload) => {
-            if attempted_before {
-                if let Some(task) = find_task_by_key(client, &item.id).await? {
-                    return id_of(&task, "Id")
-                        .ok_or_else(|| Error::Storage("a Task without an Id".into()));
-                }
-            }
-            Ok(client
-                .create(
-                    "Task",
-                    &calls::task_fields(&item.id, &payload.request, &payload.call_date),
-                )
-                .await?)
+            let fields = calls::task_fields(&item.id, &payload.request, &payload.call_date);
+            create_task_once(client, item, attempted_before, &fields).await
         }
         Action::RateLead(a) => {
-            client
-                .update(
-                    "Lead",
-                    &a.lead_id,
-                    &json!({ "Rating": a.rating }),
-                    a.if_unmodified_since.as_deref(),
-                )
-                .await?;
-            Ok(a.lead_id.clone())
+            let fields = json!({ "Rating": a.rating });
+            update(client, "Lead", &a.lead_id, fields, &a.if_unmodified_since).await
         }
         Action::SetLeadStatus(a) => {
-            client
-                .update(
-                    "Lead",
-                    &a.lead_id,
-                    &json!({ "Status": a.status }),
-                    a.if_unmodified_since.as_deref(),
-                )
-                .await?;
-            Ok(a.lead_id.clone())
+            let fields = json!({ "Status": a.status });
+            update(client, "Lead", &a.lead_id, fields, &a.if_unmodified_since).await
         }
         Action::SetStage(a) => {
             let mut fields = json!({ "StageName": a.stage });
             if let Some(probability) = a.probability {
                 fields["Probability"] = json!(probability);
             }
-            client
-                .update(
-                    "Opportunity",
-                    &a.opportunity_id,
-                    &fields,
-                    a.if_unmodified_since.as_deref(),
-                )
-                .await?;
-            Ok(a.opportunity_id.clone())
+            update(
+                client,
+                "Opportunity",
+                &a.opportunity_id,
+                fields,
+                &a.if_unmodified_since,
+            )
+            .await
         }
         Action::CreateLead(a) => {
             if attempted_before {
@@ -332,27 +336,17 @@ async fn perform(
                 .ok_or_else(|| Error::Storage("Salesforce created no lead id".into()))
         }
         Action::FollowUp(a) => {
-            if attempted_before {
-                if let Some(task) = find_task_by_key(client, &item.id).await? {
-                    return id_of(&task, "Id")
-                        .ok_or_else(|| Error::Storage("a Task without an Id".into()));
-                }
-            }
-            Ok(client
-                .create(
-                    "Task",
-                    &json!({
-                        "WhoId": a.who_id,
-                        "WhatId": a.what_id,
-                        "Subject": a.subject,
-                        "ActivityDate": a.due_date,
-                        "Priority": a.priority,
-                        "Status": "Not Started",
-                        "TaskSubtype": "Task",
-                        "CallObject": call_object(&item.id),
-                    }),
-                )
-                .await?)
+            let fields = json!({
+                "WhoId": a.who_id,
+                "WhatId": a.what_id,
+                "Subject": a.subject,
+                "ActivityDate": a.due_date,
+                "Priority": a.priority,
+                "Status": "Not Started",
+                "TaskSubtype": "Task",
+                "CallObject": call_object(&item.id),
+            });
+            create_task_once(client, item, attempted_before, &fields).await
         }
     }
 }

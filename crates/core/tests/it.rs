@@ -6,54 +6,19 @@ use callside_core::calls;
 use callside_core::salesforce::{MemoryStore, TokenStore};
 use callside_core::store::Store;
 use callside_core::{
-    ActionStatus, CallDirection, Callside, LogCallRequest, LookupSource, RecordType, Settings,
-    SettingsInput,
+    ActionStatus, CallDirection, Callside, LogCallRequest, LookupSource, RecordType,
 };
-use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
+use callside_fake_org::FakeOrg;
 use serde_json::Value;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn curl(url: String) -> callside_core::salesforce::Result<()> {
-    let status = std::process::Command::new("curl")
-        .args([
-            "--silent",
-            "--location",
-            "--max-time",
-            "20",
-            "--output",
-            "/dev/null",
-            &url,
-        ])
-        .status()
-        .expect("curl runs");
-    assert!(status.success(), "the browser stand-in failed: {status}");
-    Ok(())
-}
+mod support;
+use support::{curl, free_port, settings};
 
 struct Harness {
     org: FakeOrg,
     callside: Callside,
     tokens: Arc<MemoryStore>,
     data_dir: tempfile::TempDir,
-}
-
-fn settings(org: &FakeOrg, data_dir: &std::path::Path, region: &str) -> Settings {
-    Settings::from_layers(SettingsInput {
-        login_url: Some(org.base_url()),
-        client_id: Some(DEMO_CLIENT_ID.into()),
-        callback_port: Some(free_port()),
-        data_dir: Some(data_dir.to_path_buf()),
-        region: Some(region.into()),
-        ..SettingsInput::default()
-    })
-    .unwrap()
 }
 
 async fn signed_in(region: &str) -> Harness {

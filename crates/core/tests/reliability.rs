@@ -3,50 +3,18 @@
 use std::sync::Arc;
 
 use callside_core::salesforce::MemoryStore;
-use callside_core::{
-    ActionStatus, CallDirection, Callside, LogCallRequest, Settings, SettingsInput,
-};
-use callside_fake_org::{FakeOrg, Fault, DEMO_CLIENT_ID};
+use callside_core::{ActionStatus, CallDirection, Callside, LogCallRequest};
+use callside_fake_org::{FakeOrg, Fault};
+
+mod support;
 use serde_json::Value;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn curl(url: String) -> callside_core::salesforce::Result<()> {
-    let status = std::process::Command::new("curl")
-        .args([
-            "--silent",
-            "--location",
-            "--max-time",
-            "20",
-            "--output",
-            "/dev/null",
-            &url,
-        ])
-        .status()
-        .expect("curl runs");
-    assert!(status.success());
-    Ok(())
-}
+use support::{curl, settings};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
     let org = FakeOrg::start(0).await.unwrap();
     let data_dir = tempfile::tempdir().unwrap();
-    let settings = Settings::from_layers(SettingsInput {
-        login_url: Some(org.base_url()),
-        client_id: Some(DEMO_CLIENT_ID.into()),
-        callback_port: Some(free_port()),
-        data_dir: Some(data_dir.path().to_path_buf()),
-        region: Some("US".into()),
-        ..SettingsInput::default()
-    })
-    .unwrap();
+    let settings = settings(&org, data_dir.path(), "US");
     let callside =
         Callside::open(settings, Arc::new(MemoryStore::default()), "memory".into()).unwrap();
     callside.sign_in_with(curl).await.unwrap();
