@@ -1,57 +1,12 @@
 //! The `callside` binary, as a script or a support engineer runs it: against the demo
 //! org over real HTTP, with tokens in the real OS keychain (the Secret Service).
 
-use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
 use serde_json::Value;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-struct Cli {
-    org: FakeOrg,
-    data_dir: tempfile::TempDir,
-    callback_port: u16,
-}
-
-impl Cli {
-    async fn new() -> Cli {
-        Cli {
-            org: FakeOrg::start(0).await.unwrap(),
-            data_dir: tempfile::tempdir().unwrap(),
-            callback_port: free_port(),
-        }
-    }
-
-    /// Runs `callside ARGS` with settings from the environment, as documented.
-    async fn run(&self, args: &[&str]) -> Output {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_callside"));
-        command
-            .args(args)
-            .env("CALLSIDE_LOGIN_URL", self.org.base_url())
-            .env("CALLSIDE_CLIENT_ID", DEMO_CLIENT_ID)
-            .env("CALLSIDE_CALLBACK_PORT", self.callback_port.to_string())
-            .env("CALLSIDE_DATA_DIR", self.data_dir.path())
-            .env("CALLSIDE_CONFIG", self.data_dir.path().join("none.toml"))
-            .env("CALLSIDE_REGION", "US")
-            .env(
-                "BROWSER",
-                repo_root().join("tests/support/headless-browser"),
-            );
-        command.output().await.unwrap()
-    }
-}
+mod support;
+use support::{free_port, Cli};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -1,54 +1,15 @@
 //! Crash test: `callside` is killed with SIGKILL at random points while it sends a batch
 //! of queued actions; after restarts every action is in the org exactly once.
 
-use std::path::Path;
-use std::process::Output;
 use std::time::Duration;
 
-use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
 use serde_json::Value;
+
+mod support;
+use support::Cli;
 
 const ACTIONS: usize = 200;
 const KILLS: usize = 50;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Cli {
-    org: FakeOrg,
-    data_dir: tempfile::TempDir,
-    callback_port: u16,
-}
-
-impl Cli {
-    fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_callside"));
-        command
-            .args(args)
-            .env("CALLSIDE_LOGIN_URL", self.org.base_url())
-            .env("CALLSIDE_CLIENT_ID", DEMO_CLIENT_ID)
-            .env("CALLSIDE_CALLBACK_PORT", self.callback_port.to_string())
-            .env("CALLSIDE_DATA_DIR", self.data_dir.path())
-            .env("CALLSIDE_CONFIG", self.data_dir.path().join("none.toml"))
-            .env("CALLSIDE_REGION", "US")
-            .env(
-                "BROWSER",
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/support/headless-browser"),
-            )
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        command
-    }
-
-    async fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().await.unwrap()
-    }
-}
 
 /// A small deterministic generator for kill delays (no extra dependency needed).
 struct Lcg(u64);
@@ -65,11 +26,7 @@ impl Lcg {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_at_random_points_every_action_still_lands_exactly_once() {
-    let cli = Cli {
-        org: FakeOrg::start(0).await.unwrap(),
-        data_dir: tempfile::tempdir().unwrap(),
-        callback_port: free_port(),
-    };
+    let cli = Cli::new().await;
     let login = cli.run(&["login"]).await;
     assert!(
         login.status.success(),
