@@ -35,6 +35,9 @@ struct Cli {
     /// Default region for numbers without a country code, such as US or DE [env: CALLSIDE_REGION]
     #[arg(long, global = true, value_name = "CODE")]
     region: Option<String>,
+    /// A saved org connection to use; `login --alias NAME` saves one [env: CALLSIDE_ORG]
+    #[arg(long, global = true, value_name = "NAME")]
+    alias: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -127,8 +130,18 @@ enum Command {
         #[command(subcommand)]
         command: actions::OutboxCommand,
     },
+    /// List the saved org connections, the active one marked
+    Orgs {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a saved org connection the active one
+    Use { alias: String },
     /// Sign out: revoke the session, remove it from the keychain, empty the cache
-    Logout,
+    Logout {
+        /// A saved org connection (the active one when omitted)
+        alias: Option<String>,
+    },
     /// Pop a number in the running Callside app (as a ringing call) [env: CALLSIDE_EVENTS_PORT]
     Call {
         /// The number, in any common format
@@ -179,6 +192,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         callback_port: cli.callback_port,
         data_dir: cli.data_dir,
         region: cli.region,
+        alias: match &cli.command {
+            Command::Logout { alias: Some(alias) } => Some(alias.clone()),
+            _ => cli.alias,
+        },
         ..SettingsInput::default()
     })?;
     // Handing a number to the app needs neither the keychain nor the cache.
@@ -328,7 +345,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return actions::finish(&callside, outcome, write).await;
         }
         Command::Outbox { command } => return actions::outbox(&callside, command).await,
-        Command::Logout => {
+        Command::Orgs { json } => {
+            let orgs = callside.orgs()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&orgs)?);
+            } else if orgs.is_empty() {
+                println!("No saved org connections; sign in with `callside login --alias NAME`.");
+            } else {
+                for org in orgs {
+                    println!(
+                        "{} {:<20} {:<40} {}",
+                        if org.active { "*" } else { " " },
+                        org.alias,
+                        org.login_url,
+                        match (org.signed_in, org.username) {
+                            (true, Some(username)) => username,
+                            _ => "signed out".to_string(),
+                        }
+                    );
+                }
+            }
+        }
+        Command::Use { alias } => {
+            callside.use_org(&alias)?;
+            println!("Using {alias}.");
+        }
+        Command::Logout { .. } => {
             callside.sign_out().await?;
             println!("Signed out.");
         }

@@ -173,3 +173,87 @@ async fn flags_win_over_the_environment() {
         "the redirect uses the flag's port: {query}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn several_saved_orgs_switch_without_a_new_sign_in() {
+    let first = Cli::new().await;
+    let second = callside_fake_org::FakeOrg::start(0).await.unwrap();
+    let searches = |org: &callside_fake_org::FakeOrg| {
+        org.request_log()
+            .iter()
+            .filter(|r| r.path.ends_with("/search"))
+            .count()
+    };
+
+    let login = first.run(&["login", "--alias", "acme-prod"]).await;
+    assert!(login.status.success(), "{}", stderr(&login));
+    let second_url = second.base_url();
+    let login = first
+        .run(&[
+            "login",
+            "--alias",
+            "acme-sandbox",
+            "--login-url",
+            &second_url,
+        ])
+        .await;
+    assert!(login.status.success(), "{}", stderr(&login));
+
+    let orgs = first.run(&["orgs", "--json"]).await;
+    let orgs: Value = serde_json::from_slice(&orgs.stdout).unwrap();
+    let aliases: Vec<(&str, bool, bool)> = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["alias"].as_str().unwrap(),
+                o["active"].as_bool().unwrap(),
+                o["signedIn"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        aliases,
+        vec![("acme-prod", false, true), ("acme-sandbox", true, true)]
+    );
+
+    // The active org answers; the environment's login URL no longer decides.
+    first.run(&["lookup", "720.555.0111"]).await;
+    assert_eq!((searches(&first.org), searches(&second)), (0, 1));
+    let switched = first.run(&["use", "acme-prod"]).await;
+    assert!(switched.status.success(), "{}", stderr(&switched));
+    let lookup = first.run(&["lookup", "720.555.0111"]).await;
+    assert!(
+        lookup.status.success(),
+        "no new sign-in needed: {}",
+        stderr(&lookup)
+    );
+    assert_eq!((searches(&first.org), searches(&second)), (1, 1));
+    let authorizations = first
+        .org
+        .request_log()
+        .iter()
+        .filter(|r| r.path == "/services/oauth2/authorize")
+        .count();
+    assert_eq!(authorizations, 1, "only the first sign-in");
+
+    let logout = first.run(&["logout", "acme-sandbox"]).await;
+    assert!(logout.status.success(), "{}", stderr(&logout));
+    let orgs = first.run(&["orgs"]).await;
+    let listing = stdout(&orgs);
+    assert!(listing.contains("* acme-prod"), "{listing}");
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.contains("acme-sandbox") && l.contains("signed out")),
+        "{listing}"
+    );
+    let unknown = first.run(&["use", "nope"]).await;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("No saved org \"nope\""),
+        "{}",
+        stderr(&unknown)
+    );
+}

@@ -10,11 +10,12 @@ use callside_salesforce::{KeyringStore, MemoryStore, SalesforceClient, StoredSes
 
 use crate::actions::{self, Action};
 use crate::calls;
+use crate::connections::{check_alias, Connections, SavedConnection};
 use crate::error::{Error, Result};
 use crate::lookup;
 use crate::model::{
     ActionOutcome, ActionStatus, CallDirection, LogCallOutcome, LogCallRequest, LookupResult,
-    LookupSource, NewLead, RecentCall, RecordType, SessionStatus, Stage,
+    LookupSource, NewLead, OrgConnection, RecentCall, RecordType, SessionStatus, Stage,
 };
 use crate::phone;
 use crate::settings::Settings;
@@ -124,6 +125,46 @@ impl Callside {
         Callside::open(settings, tokens, note)
     }
 
+    /// The saved org connections, the active one marked.
+    pub fn orgs(&self) -> Result<Vec<OrgConnection>> {
+        let connections = Connections::load(&self.settings.data_dir)?;
+        Ok(connections
+            .connections
+            .iter()
+            .map(|(alias, saved)| {
+                let session = self.tokens.load(&format!("org:{alias}")).ok().flatten();
+                OrgConnection {
+                    alias: alias.clone(),
+                    login_url: saved.login_url.clone(),
+                    active: connections.active.as_deref() == Some(alias),
+                    signed_in: session.is_some(),
+                    username: session.as_ref().map(|s| s.username.clone()),
+                    instance_url: session.map(|s| s.instance_url),
+                }
+            })
+            .collect())
+    }
+
+    /// Makes a saved connection the active one; no new sign-in is needed while its
+    /// refresh token is valid.
+    pub fn use_org(&self, alias: &str) -> Result<()> {
+        check_alias(alias)?;
+        let mut connections = Connections::load(&self.settings.data_dir)?;
+        if !connections.connections.contains_key(alias) {
+            let known: Vec<&str> = connections.connections.keys().map(String::as_str).collect();
+            return Err(Error::InvalidInput(format!(
+                "No saved org {alias:?}; saved: {}. Sign in with `callside login --alias {alias}`.",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+        connections.active = Some(alias.to_string());
+        connections.save(&self.settings.data_dir)
+    }
+
     /// Queue actions without trying to send them at once (`--no-wait`).
     pub fn defer_sending(&self, defer: bool) {
         self.defer_sending
@@ -197,6 +238,19 @@ impl Callside {
         let session = oauth::sign_in(&self.oauth_config()?, open_browser).await?;
         if let Err(error) = self.tokens.save(&self.settings.session_key(), &session) {
             tracing::warn!("the session stays in memory only: {error}");
+        }
+        if let Some(alias) = &self.settings.alias {
+            let mut connections = Connections::load(&self.settings.data_dir)?;
+            connections.connections.insert(
+                alias.clone(),
+                SavedConnection {
+                    login_url: self.settings.login_url.to_string(),
+                    client_id: self.settings.client_id.clone(),
+                    callback_port: Some(self.settings.callback_port),
+                },
+            );
+            connections.active = Some(alias.clone());
+            connections.save(&self.settings.data_dir)?;
         }
         let connection = self.connect(session)?;
         *self.connection.write().await = Some(Arc::new(connection));

@@ -10,6 +10,7 @@
 pub mod actions;
 pub mod app;
 pub mod calls;
+pub mod connections;
 pub mod error;
 pub mod lookup;
 pub mod model;

@@ -239,3 +239,16 @@ pub struct Stage {
     pub closed: bool,
     pub won: bool,
 }
+
+/// A saved org connection, for `callside orgs`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct OrgConnection {
+    pub alias: String,
+    pub login_url: String,
+    pub active: bool,
+    pub signed_in: bool,
+    pub username: Option<String>,
+    pub instance_url: Option<String>,
+}

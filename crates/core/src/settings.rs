@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use url::Url;
 
+use crate::connections::{check_alias, Connections};
 use crate::error::{Error, Result};
 use crate::model::RecordType;
 use crate::store::CacheLimits;
@@ -33,6 +34,8 @@ pub struct SettingsInput {
     pub cache_max_age_days: Option<u32>,
     /// Which record types rank first when several match, e.g. `["Lead", "Contact", "Account"]`.
     pub match_order: Option<Vec<String>>,
+    /// The saved org connection to use (`--alias`, `CALLSIDE_ORG`); else the active one.
+    pub alias: Option<String>,
 }
 
 impl SettingsInput {
@@ -46,6 +49,7 @@ impl SettingsInput {
             cache_max_records: self.cache_max_records.or(other.cache_max_records),
             cache_max_age_days: self.cache_max_age_days.or(other.cache_max_age_days),
             match_order: self.match_order.or(other.match_order),
+            alias: self.alias.or(other.alias),
         }
     }
 
@@ -63,6 +67,7 @@ impl SettingsInput {
             callback_port,
             data_dir: get("CALLSIDE_DATA_DIR").map(PathBuf::from),
             region: get("CALLSIDE_REGION"),
+            alias: get("CALLSIDE_ORG"),
             ..SettingsInput::default()
         })
     }
@@ -102,6 +107,8 @@ pub struct Settings {
     pub cache_limits: CacheLimits,
     /// Record types in ranking order.
     pub match_order: Vec<RecordType>,
+    /// The saved org connection in use, if any.
+    pub alias: Option<String>,
 }
 
 /// The region of the system locale (`de_DE.UTF-8` gives `DE`), if it names one.
@@ -115,6 +122,11 @@ pub fn locale_region(lookup: &impl Fn(&str) -> Option<String>) -> Option<String>
             let region = territory.to_ascii_uppercase();
             crate::phone::parse_region(&region).ok().map(|_| region)
         })
+}
+
+/// The platform's data directory for Callside (`~/.local/share/callside` on Linux).
+pub fn default_data_dir() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.data_dir().to_path_buf())
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -148,7 +160,32 @@ impl Settings {
             region: locale_region(&lookup),
             ..SettingsInput::default()
         };
-        Settings::from_layers(flags.or(env).or(file).or(locale))
+        // A saved connection (the one named, else the active one) beats the environment
+        // and the config file; only flags override it.
+        let chosen = flags.clone().or(env.clone()).or(file.clone());
+        let data_dir = chosen.data_dir.clone().or_else(default_data_dir);
+        let saved = match &data_dir {
+            Some(dir) => {
+                let connections = Connections::load(dir)?;
+                let alias = chosen.alias.clone().or(connections.active.clone());
+                match alias {
+                    Some(alias) => {
+                        check_alias(&alias)?;
+                        let saved = connections.connections.get(&alias).cloned();
+                        SettingsInput {
+                            alias: Some(alias),
+                            login_url: saved.as_ref().map(|c| c.login_url.clone()),
+                            client_id: saved.as_ref().and_then(|c| c.client_id.clone()),
+                            callback_port: saved.and_then(|c| c.callback_port),
+                            ..SettingsInput::default()
+                        }
+                    }
+                    None => SettingsInput::default(),
+                }
+            }
+            None => SettingsInput::default(),
+        };
+        Settings::from_layers(flags.or(saved).or(env).or(file).or(locale))
     }
 
     pub fn from_layers(input: SettingsInput) -> Result<Settings> {
@@ -165,11 +202,9 @@ impl Settings {
             })?;
         let data_dir = match input.data_dir {
             Some(dir) => dir,
-            None => project_dirs()
-                .map(|dirs| dirs.data_dir().to_path_buf())
-                .ok_or_else(|| {
-                    Error::Config("No data directory could be found; set CALLSIDE_DATA_DIR.".into())
-                })?,
+            None => default_data_dir().ok_or_else(|| {
+                Error::Config("No data directory could be found; set CALLSIDE_DATA_DIR.".into())
+            })?,
         };
         let region = input
             .region
@@ -211,11 +246,16 @@ impl Settings {
             sign_in_timeout: Duration::from_secs(120),
             cache_limits,
             match_order,
+            alias: input.alias,
         })
     }
 
-    /// The key under which this connection's session is kept in the token store.
+    /// The key under which this connection's session is kept in the token store: per
+    /// alias for a saved connection (two orgs may share a login URL and client id).
     pub fn session_key(&self) -> String {
+        if let Some(alias) = &self.alias {
+            return format!("org:{alias}");
+        }
         format!(
             "{}@{}",
             self.client_id.as_deref().unwrap_or("-"),
