@@ -163,6 +163,17 @@ class Session {
     });
   }
 
+  /** Sets a control's value (a <select> option, say) and fires `change`, as a pick would. */
+  async setValue(css, value) {
+    const found = await this.command('POST', '/execute/sync', {
+      script:
+        'const e = document.querySelector(arguments[0]); if (!e) return false; ' +
+        'e.value = arguments[1]; e.dispatchEvent(new Event("change", { bubbles: true })); return e.value === arguments[1];',
+      args: [css, value],
+    });
+    if (!found) throw new Error(`${css} could not be set to ${value}`);
+  }
+
   async waitForText(css, expected, timeoutMs = 20000) {
     return waitFor(`${css} to show ${expected}`, async () => {
       const text = await this.text(css);

@@ -3,6 +3,9 @@
  * timer, log form, recent calls and the footer's clear-cache control, and the
  * calls that softphones, dialers and links report (`call-event`).
  */
+import { ActionBar } from "./actions/actionBar";
+import type { Rating } from "./actions/actions";
+import { followUpSubject } from "./actions/actions";
 import { ClearCacheControl } from "./cache/clearCache";
 import { CallerPanel } from "./caller/callerPanel";
 import { buildLogCallRequest, canLogAgainst, defaultSubject, describeOutcome, PICK_PERSON_HINT } from "./call/logCall";
@@ -15,6 +18,7 @@ import type { CallEvent } from "./ipc/bindings/CallEvent";
 import type { CallerMatch } from "./ipc/bindings/CallerMatch";
 import type { CallerUpdate } from "./ipc/bindings/CallerUpdate";
 import type { IpcError } from "./ipc/bindings/IpcError";
+import { OutboxView } from "./outbox/outbox";
 import { RecentCallsList } from "./recent/recentCalls";
 import { SessionController } from "./session/session";
 import { ErrorBanner } from "./ui/errorBanner";
@@ -22,6 +26,7 @@ import { formatDuration } from "./ui/format";
 import type { Layout } from "./ui/layout";
 import { buildLayout } from "./ui/layout";
 import type { After, Every } from "./ui/schedule";
+import { every as defaultEvery } from "./ui/schedule";
 
 /** Schedules `fn` repeatedly; returns a function that cancels it. */
 export type Ticker = (fn: () => void) => () => void;
@@ -44,6 +49,8 @@ export interface App {
   readonly session: SessionController;
   readonly recentCalls: RecentCallsList;
   readonly clearCache: ClearCacheControl;
+  readonly actionBar: ActionBar;
+  readonly outbox: OutboxView;
   /**
    * Reads the session status; resolves when the header is up to date and,
    * when signed in, the recent calls are loaded.
@@ -71,6 +78,8 @@ const LOOKUP_LABEL = "Find caller";
 const LOOKUP_BUSY_LABEL = "Finding…";
 const LOG_LABEL = "Log call";
 const LOG_BUSY_LABEL = "Logging…";
+/** How often the outbox badge refreshes while signed in. */
+export const OUTBOX_REFRESH_MS = 10_000;
 
 export function createApp(root: HTMLElement, backend: Backend, options: AppOptions = {}): App {
   const layout = buildLayout(root);
@@ -84,7 +93,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     (error) => banner.show(error),
     () => onSessionChange(),
   );
-  const callerPanel = new CallerPanel(layout.callerPanel, () => renderLogForm(), {
+  const callerPanel = new CallerPanel(layout.callerPanel, () => onSelect(), {
     now: clock,
     ...(options.every ? { every: options.every } : {}),
     onPick: rememberPick,
@@ -108,6 +117,20 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       ...(options.after ? { after: options.after } : {}),
     },
   );
+
+  const actionBar = new ActionBar({
+    backend,
+    panel: callerPanel,
+    onDone: () => void outbox.refresh(),
+    onError: (error) => {
+      if (isAuthError(error)) reportError(error);
+    },
+    repop: (number) => lookup(number, true),
+  });
+  layout.callerPanel.after(actionBar.root);
+  const outbox = new OutboxView({ button: layout.outboxButton, panel: layout.outboxPanel }, backend, reportError);
+  const repeat: Every = options.every ?? defaultEvery;
+  let stopOutboxRefresh: (() => void) | null = null;
 
   let lookupSeq = 0;
   let logging = false;
@@ -139,11 +162,20 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     const signedIn = session.signedIn;
     layout.recentCalls.hidden = !signedIn;
     layout.footer.hidden = !signedIn;
-    if (signedIn && !wasSignedIn) recentLoad = loadRecentCalls();
+    if (signedIn && !wasSignedIn) {
+      recentLoad = loadRecentCalls();
+      void outbox.refresh();
+      stopOutboxRefresh?.();
+      stopOutboxRefresh = repeat(() => void outbox.refresh(), OUTBOX_REFRESH_MS);
+    }
     if (!signedIn && wasSignedIn) {
       recentSeq++;
       recentCalls.clear();
       clearCache.reset();
+      stopOutboxRefresh?.();
+      stopOutboxRefresh = null;
+      outbox.reset();
+      actionBar.reset();
     }
     wasSignedIn = signedIn;
   }
@@ -225,7 +257,8 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     layout.lookupForm.classList.toggle("busy", busy);
   }
 
-  async function lookup(raw: string): Promise<void> {
+  /** `keepStatus`: a re-pop after an action keeps the action's status line. */
+  async function lookup(raw: string, keepStatus = false): Promise<void> {
     const number = raw.trim();
     if (number === "") {
       banner.show({ code: "InvalidInput", message: "Enter a phone number to look up." });
@@ -235,6 +268,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     const seq = ++lookupSeq;
     banner.hide();
     layout.logResult.hidden = true;
+    if (!keepStatus) actionBar.clearStatus();
     callerPanel.clear();
     setLookupBusy(true);
     earlyUpdates = [];
@@ -262,6 +296,31 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     event.preventDefault();
     void lookup(layout.numberInput.value);
   });
+
+  // ---- actions -----------------------------------------------------------
+
+  function onSelect(): void {
+    renderLogForm();
+    actionBar.render();
+  }
+
+  layout.callerPanel.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target.closest<HTMLElement>(".advance-stage") : null;
+    if (target?.dataset.id !== undefined) void actionBar.advance(target.dataset.id);
+  });
+
+  function rateSelected(rating: Rating): boolean {
+    if (callerPanel.selected?.type !== "Lead") return false;
+    void actionBar.rate(rating);
+    return true;
+  }
+
+  function advanceFirstOpportunity(): boolean {
+    const first = callerPanel.selected?.opportunities[0];
+    if (!first) return false;
+    void actionBar.advance(first.id);
+    return true;
+  }
 
   // ---- log call ----------------------------------------------------------
 
@@ -303,7 +362,10 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       direction: direction(),
       notes: layout.notesInput.value,
       subject: layout.subjectInput.value,
+      disposition: layout.dispositionSelect.value,
     });
+    const followUpDate = layout.followUpDate.value;
+    const followUpTitle = followUpSubject(layout.subjectInput.value);
     logging = true;
     layout.logResult.hidden = true;
     renderLogForm();
@@ -314,7 +376,11 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       if (outcome.status !== "failed") {
         layout.notesInput.value = "";
         layout.subjectInput.value = "";
+        layout.dispositionSelect.value = "";
+        layout.followUpDate.value = "";
+        if (followUpDate !== "") await scheduleFollowUp(request.whoId, request.whatId, followUpTitle, followUpDate);
       }
+      void outbox.refresh();
       // The call's length now shows in the recent calls.
       void loadRecentCalls();
     } catch (error) {
@@ -322,6 +388,17 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     } finally {
       logging = false;
       renderLogForm();
+    }
+  }
+
+  async function scheduleFollowUp(whoId: string, whatId: string | null, subject: string, dueDate: string): Promise<void> {
+    try {
+      const outcome = await backend.scheduleFollowUp({ whoId, whatId, subject, dueDate, priority: "Normal" });
+      actionBar.showOutcome(`Follow-up on ${dueDate}`, outcome);
+    } catch (error) {
+      const ipcError = toIpcError(error);
+      actionBar.showStatus("failure", `Follow-up not scheduled: ${ipcError.message}`);
+      if (isAuthError(ipcError)) reportError(ipcError);
     }
   }
 
@@ -382,7 +459,21 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     if (event.key === "Escape" && banner.visible) {
       event.preventDefault();
       banner.hide();
+      return;
     }
+    if (!event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+    // `code` keeps working where Alt changes the character (macOS).
+    const key = /^Key[A-Z]$/.test(event.code) ? event.code.slice(3) : event.key.toUpperCase();
+    let handled = false;
+    if (key === "H") handled = rateSelected("Hot");
+    else if (key === "W") handled = rateSelected("Warm");
+    else if (key === "C") handled = rateSelected("Cold");
+    else if (key === "N") handled = advanceFirstOpportunity();
+    else if (key === "L") {
+      layout.notesInput.focus();
+      handled = true;
+    }
+    if (handled) event.preventDefault();
   };
   document.addEventListener("keydown", onKeydown);
 
@@ -401,11 +492,13 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     session,
     recentCalls,
     clearCache,
+    actionBar,
+    outbox,
     async start(): Promise<void> {
       await session.refresh();
       await recentLoad;
     },
-    lookup,
+    lookup: (number) => lookup(number),
     handleCallEvent,
     logCall,
     loadRecentCalls,
@@ -414,6 +507,8 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       document.removeEventListener("keydown", onKeydown);
       if (cancelTick) cancelTick();
       cancelTick = null;
+      stopOutboxRefresh?.();
+      stopOutboxRefresh = null;
       callerPanel.dispose();
       clearCache.dispose();
       if (unsubscribe) unsubscribe();
@@ -422,4 +517,15 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       unsubscribeCalls = null;
     },
   };
+}
+
+/** Typing in a field: single-key shortcuts stay out of the way. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return (
+    target.isContentEditable ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLInputElement && !["button", "checkbox", "radio", "submit", "reset"].includes(target.type))
+  );
 }

@@ -71,3 +71,12 @@ describe("helpers", () => {
     });
   });
 });
+
+describe("disposition", () => {
+  it("is sent when chosen and left out when empty", () => {
+    const base = { match: lead(), durationSeconds: 3, direction: "inbound" as const, notes: "", subject: "" };
+    expect(buildLogCallRequest({ ...base, disposition: "Interested" }).disposition).toBe("Interested");
+    expect(buildLogCallRequest({ ...base, disposition: "" })).not.toHaveProperty("disposition");
+    expect(buildLogCallRequest(base)).not.toHaveProperty("disposition");
+  });
+});

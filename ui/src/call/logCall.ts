@@ -24,6 +24,8 @@ export interface LogCallInput {
   direction: CallDirection;
   notes: string;
   subject: string;
+  /** The call's result; empty = none (left out of the request). */
+  disposition?: string;
 }
 
 /**
@@ -35,7 +37,8 @@ export function buildLogCallRequest(input: LogCallInput): LogCallRequest {
   const { match } = input;
   if (!canLogAgainst(match)) throw new Error(PICK_PERSON_HINT);
   const subject = input.subject.trim();
-  return {
+  const disposition = (input.disposition ?? "").trim();
+  const request: LogCallRequest = {
     whoId: match.id,
     whatId: match.type === "Contact" ? match.accountId || null : null,
     durationSeconds: Math.max(0, Math.floor(input.durationSeconds)),
@@ -43,6 +46,8 @@ export function buildLogCallRequest(input: LogCallInput): LogCallRequest {
     notes: input.notes.trim(),
     subject: subject === "" ? null : subject,
   };
+  if (disposition !== "") request.disposition = disposition;
+  return request;
 }
 
 export interface OutcomeMessage {

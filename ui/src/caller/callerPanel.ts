@@ -179,6 +179,34 @@ export class CallerPanel {
     this.stopAge();
   }
 
+  /**
+   * Changes a shown match's data in place (an optimistic update after an
+   * action), re-renders and reports the selection again.
+   */
+  patchMatch(id: string, patch: Partial<Pick<CallerMatch, "rating" | "status">>): void {
+    const result = this.result;
+    if (!result || !result.matches.some((m) => m.id === id)) return;
+    this.result = { ...result, matches: result.matches.map((m) => (m.id === id ? { ...m, ...patch } : m)) };
+    this.render();
+    this.onSelect(this.selected);
+  }
+
+  /** Sets an opportunity's stage wherever the shown matches list it. */
+  patchOpportunityStage(opportunityId: string, stage: string): void {
+    const result = this.result;
+    if (!result) return;
+    let found = false;
+    const matches = result.matches.map((m) => {
+      if (!m.opportunities.some((o) => o.id === opportunityId)) return m;
+      found = true;
+      return { ...m, opportunities: m.opportunities.map((o) => (o.id === opportunityId ? { ...o, stage } : o)) };
+    });
+    if (!found) return;
+    this.result = { ...result, matches };
+    this.render();
+    this.onSelect(this.selected);
+  }
+
   /** Selects a match as the rep does by clicking it. */
   select(id: string): void {
     if (!this.result || id === this.selectedId) return;
@@ -377,7 +405,7 @@ export function opportunitiesSection(opportunities: OpportunitySummary[]): HTMLE
       ? emptyState()
       : table(
           "Open opportunities",
-          ["Name", "Stage", "Amount", "Close"],
+          ["Name", "Stage", "Amount", "Close", ""],
           opportunities.map((o) => {
             const stage = el("td", { className: "opp-stage", text: o.stage });
             if (o.probability !== null) stage.title = `${o.probability}% probability`;
@@ -388,6 +416,20 @@ export function opportunitiesSection(opportunities: OpportunitySummary[]): HTMLE
               stage,
               el("td", { className: "opp-amount num", text: formatCurrency(o.amount) }),
               el("td", { className: "opp-close nowrap", text: formatDate(o.closeDate) }),
+              el(
+                "td",
+                { className: "opp-actions" },
+                el("button", {
+                  className: "btn btn-sm advance-stage",
+                  text: "Advance",
+                  data: { id: o.id },
+                  attrs: {
+                    type: "button",
+                    title: "Advance to the next stage (Alt+N for the first open opportunity)",
+                    "aria-label": `Advance ${o.name} to the next stage`,
+                  },
+                }),
+              ),
             );
           }),
         );

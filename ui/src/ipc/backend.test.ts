@@ -6,7 +6,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke }));
 vi.mock("@tauri-apps/api/event", () => ({ listen }));
 
 import { CALL_EVENT, CALLER_UPDATED, isAuthError, isIpcError, tauriBackend, toIpcError } from "./backend";
-import { contact, lookupResult, recentCall, sentOutcome, signedIn, signedOut } from "../test/fixtures";
+import { actionOutcome, contact, lookupResult, recentCall, sentOutcome, signedIn, signedOut } from "../test/fixtures";
 import type { CallEvent } from "./bindings/CallEvent";
 import type { CallerUpdate } from "./bindings/CallerUpdate";
 import type { LogCallRequest } from "./bindings/LogCallRequest";
@@ -59,6 +59,43 @@ describe("tauriBackend", () => {
     invoke.mockResolvedValueOnce(null);
     await expect(tauriBackend.clearCache()).resolves.toBeUndefined();
     expect(invoke).toHaveBeenLastCalledWith("clear_cache", undefined);
+  });
+
+  it("maps the action commands to their camelCase arguments", async () => {
+    const outcome = actionOutcome();
+    invoke.mockResolvedValue(outcome);
+    await expect(tauriBackend.rateLead("00Qx", "Hot")).resolves.toEqual(outcome);
+    expect(invoke).toHaveBeenLastCalledWith("rate_lead", { leadId: "00Qx", rating: "Hot" });
+    await tauriBackend.setLeadStatus("00Qx", "Working - Contacted");
+    expect(invoke).toHaveBeenLastCalledWith("set_lead_status", { leadId: "00Qx", status: "Working - Contacted" });
+    await tauriBackend.setOpportunityStage("006x", null, false);
+    expect(invoke).toHaveBeenLastCalledWith("set_opportunity_stage", {
+      opportunityId: "006x",
+      stage: null,
+      confirmClosing: false,
+    });
+    const lead = { phone: "+14155550123", lastName: "O'Hara", company: "Acme", firstName: null };
+    await tauriBackend.createLead(lead);
+    expect(invoke).toHaveBeenLastCalledWith("create_lead", { lead });
+    const followUp = { whoId: "003x", whatId: "001x", subject: "Follow up: call", dueDate: "2026-01-02", priority: "Normal" as const };
+    await tauriBackend.scheduleFollowUp(followUp);
+    expect(invoke).toHaveBeenLastCalledWith("schedule_follow_up", followUp);
+
+    invoke.mockResolvedValueOnce(["Open"]);
+    await expect(tauriBackend.leadStatuses()).resolves.toEqual(["Open"]);
+    expect(invoke).toHaveBeenLastCalledWith("lead_statuses", undefined);
+    invoke.mockResolvedValueOnce([]);
+    await tauriBackend.opportunityStages();
+    expect(invoke).toHaveBeenLastCalledWith("opportunity_stages", undefined);
+    invoke.mockResolvedValueOnce([outcome]);
+    await expect(tauriBackend.outbox()).resolves.toEqual([outcome]);
+    expect(invoke).toHaveBeenLastCalledWith("outbox", undefined);
+    invoke.mockResolvedValueOnce([outcome]);
+    await tauriBackend.retryAction(null);
+    expect(invoke).toHaveBeenLastCalledWith("retry_action", { actionId: null });
+    invoke.mockResolvedValueOnce(null);
+    await expect(tauriBackend.discardAction("act-1")).resolves.toBeUndefined();
+    expect(invoke).toHaveBeenLastCalledWith("discard_action", { actionId: "act-1" });
   });
 
   it("subscribes to caller-updated and hands over the payloads", async () => {

@@ -5,6 +5,7 @@
  */
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import type { ActionOutcome } from "./bindings/ActionOutcome";
 import type { CallDirection } from "./bindings/CallDirection";
 import type { CallEvent } from "./bindings/CallEvent";
 import type { CallerUpdate } from "./bindings/CallerUpdate";
@@ -13,8 +14,10 @@ import type { IpcError } from "./bindings/IpcError";
 import type { LogCallOutcome } from "./bindings/LogCallOutcome";
 import type { LogCallRequest } from "./bindings/LogCallRequest";
 import type { LookupResult } from "./bindings/LookupResult";
+import type { NewLead } from "./bindings/NewLead";
 import type { RecentCall } from "./bindings/RecentCall";
 import type { SessionStatus } from "./bindings/SessionStatus";
+import type { Stage } from "./bindings/Stage";
 
 /** The event that carries a pop's later, fuller or fresher data. */
 export const CALLER_UPDATED = "caller-updated";
@@ -57,6 +60,36 @@ export interface Backend {
   rememberPick(number: string, recordId: string): Promise<void>;
   /** Empties this org's cache, remembered picks and recent calls. */
   clearCache(): Promise<void>;
+  /** Rates a lead "Hot", "Warm" or "Cold". */
+  rateLead(leadId: string, rating: string): Promise<ActionOutcome>;
+  /** The org's active Lead statuses, in order. */
+  leadStatuses(): Promise<string[]>;
+  setLeadStatus(leadId: string, status: string): Promise<ActionOutcome>;
+  /** The org's active opportunity stages, in order. */
+  opportunityStages(): Promise<Stage[]>;
+  /**
+   * Moves an opportunity to `stage` (null: the next stage). A closing stage
+   * without `confirmClosing` rejects with an InvalidInput that asks to confirm.
+   */
+  setOpportunityStage(opportunityId: string, stage: string | null, confirmClosing: boolean): Promise<ActionOutcome>;
+  /** Creates a lead for an unknown caller (recordId = the new lead once sent). */
+  createLead(lead: NewLead): Promise<ActionOutcome>;
+  /** Schedules a follow-up task (dueDate YYYY-MM-DD, priority High|Normal|Low). */
+  scheduleFollowUp(followUp: FollowUp): Promise<ActionOutcome>;
+  /** Every queued action, newest first. */
+  outbox(): Promise<ActionOutcome[]>;
+  /** Retries one action (or, with null, every pending one). */
+  retryAction(actionId: string | null): Promise<ActionOutcome[]>;
+  /** Drops a failed action from the outbox. */
+  discardAction(actionId: string): Promise<void>;
+}
+
+export interface FollowUp {
+  whoId: string;
+  whatId: string | null;
+  subject: string;
+  dueDate: string;
+  priority: "High" | "Normal" | "Low";
 }
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
@@ -142,5 +175,19 @@ export const tauriBackend: Backend = {
   },
   clearCache: async () => {
     await call<null>("clear_cache");
+  },
+  rateLead: (leadId, rating) => call<ActionOutcome>("rate_lead", { leadId, rating }),
+  leadStatuses: () => call<string[]>("lead_statuses"),
+  setLeadStatus: (leadId, status) => call<ActionOutcome>("set_lead_status", { leadId, status }),
+  opportunityStages: () => call<Stage[]>("opportunity_stages"),
+  setOpportunityStage: (opportunityId, stage, confirmClosing) =>
+    call<ActionOutcome>("set_opportunity_stage", { opportunityId, stage, confirmClosing }),
+  createLead: (lead) => call<ActionOutcome>("create_lead", { lead }),
+  scheduleFollowUp: ({ whoId, whatId, subject, dueDate, priority }) =>
+    call<ActionOutcome>("schedule_follow_up", { whoId, whatId, subject, dueDate, priority }),
+  outbox: () => call<ActionOutcome[]>("outbox"),
+  retryAction: (actionId) => call<ActionOutcome[]>("retry_action", { actionId }),
+  discardAction: async (actionId) => {
+    await call<null>("discard_action", { actionId });
   },
 };

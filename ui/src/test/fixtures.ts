@@ -1,4 +1,5 @@
 /** Test data (plain objects; no Vitest or Tauri imports). */
+import type { ActionOutcome } from "../ipc/bindings/ActionOutcome";
 import type { CallerMatch } from "../ipc/bindings/CallerMatch";
 import type { LogCallOutcome } from "../ipc/bindings/LogCallOutcome";
 import type { LookupResult } from "../ipc/bindings/LookupResult";
@@ -129,6 +130,20 @@ export const sentOutcome: LogCallOutcome = {
   taskId: "00T000000000001",
   message: null,
 };
+
+export function actionOutcome(overrides: Partial<ActionOutcome> = {}): ActionOutcome {
+  return {
+    actionId: "act-1",
+    kind: "rate_lead",
+    description: "Rate lead 00Q000000000001 Hot",
+    status: "sent",
+    recordId: "00Q000000000001",
+    message: null,
+    ...overrides,
+  };
+}
+
+export const LEAD_STATUSES = ["Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"];
 
 /** A promise with its resolve/reject exposed, to observe busy states. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {

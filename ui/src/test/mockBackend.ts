@@ -3,7 +3,7 @@ import { vi } from "vitest";
 import type { Backend } from "../ipc/backend";
 import type { CallEvent } from "../ipc/bindings/CallEvent";
 import type { CallerUpdate } from "../ipc/bindings/CallerUpdate";
-import { contact, lookupResult, sentOutcome, signedIn, signedOut } from "./fixtures";
+import { actionOutcome, contact, LEAD_STATUSES, lookupResult, sentOutcome, signedIn, signedOut } from "./fixtures";
 
 export type MockBackend = { [K in keyof Backend]: ReturnType<typeof vi.fn<Backend[K]>> } & {
   /** Delivers a `caller-updated` event to every current subscriber. */
@@ -44,6 +44,28 @@ export function mockBackend(): MockBackend & Backend {
     recentCalls: vi.fn<Backend["recentCalls"]>().mockResolvedValue([]),
     rememberPick: vi.fn<Backend["rememberPick"]>().mockResolvedValue(undefined),
     clearCache: vi.fn<Backend["clearCache"]>().mockResolvedValue(undefined),
+    rateLead: vi.fn<Backend["rateLead"]>().mockImplementation((leadId, rating) =>
+      Promise.resolve(actionOutcome({ description: `Rate lead ${leadId} ${rating}`, recordId: leadId })),
+    ),
+    leadStatuses: vi.fn<Backend["leadStatuses"]>().mockResolvedValue(LEAD_STATUSES),
+    setLeadStatus: vi.fn<Backend["setLeadStatus"]>().mockImplementation((leadId, status) =>
+      Promise.resolve(
+        actionOutcome({ kind: "set_lead_status", description: `Set lead ${leadId} to ${status}`, recordId: leadId }),
+      ),
+    ),
+    opportunityStages: vi.fn<Backend["opportunityStages"]>().mockResolvedValue([]),
+    setOpportunityStage: vi.fn<Backend["setOpportunityStage"]>().mockImplementation((id) =>
+      Promise.resolve(actionOutcome({ kind: "set_stage", description: `Move opportunity ${id} to Qualification`, recordId: id })),
+    ),
+    createLead: vi.fn<Backend["createLead"]>().mockResolvedValue(
+      actionOutcome({ kind: "create_lead", description: "Create lead", recordId: "00Q000000000099" }),
+    ),
+    scheduleFollowUp: vi.fn<Backend["scheduleFollowUp"]>().mockResolvedValue(
+      actionOutcome({ kind: "follow_up", description: "Follow-up", recordId: "00T000000000002" }),
+    ),
+    outbox: vi.fn<Backend["outbox"]>().mockResolvedValue([]),
+    retryAction: vi.fn<Backend["retryAction"]>().mockResolvedValue([]),
+    discardAction: vi.fn<Backend["discardAction"]>().mockResolvedValue(undefined),
     emitCallerUpdate(update: CallerUpdate): void {
       for (const listener of Array.from(listeners)) listener(update);
     },

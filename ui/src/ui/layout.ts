@@ -31,7 +31,23 @@ export interface Layout {
   clearCacheConfirm: HTMLButtonElement;
   clearCacheCancel: HTMLButtonElement;
   clearCacheStatus: HTMLElement;
+  outboxButton: HTMLButtonElement;
+  outboxPanel: HTMLElement;
+  dispositionSelect: HTMLSelectElement;
+  followUpDate: HTMLInputElement;
+  shortcutsHelp: HTMLElement;
 }
+
+/** The call results the log form offers ("" = none). */
+export const DISPOSITION_OPTIONS = ["", "Interested", "Not interested", "Left voicemail", "No answer", "Call back later"];
+
+/** Keyboard shortcuts, as listed in the footer. */
+export const SHORTCUTS: ReadonlyArray<[string, string]> = [
+  ["Alt+H / Alt+W / Alt+C", "Rate the lead Hot / Warm / Cold"],
+  ["Alt+N", "Advance the first open opportunity"],
+  ["Alt+L", "Focus the notes"],
+  ["Ctrl+Enter", "Log the call"],
+];
 
 function button(id: string, className: string, text: string, type: "button" | "submit" = "button"): HTMLButtonElement {
   return el("button", { id, className, text, attrs: { type } });
@@ -114,6 +130,27 @@ export function buildLayout(root: HTMLElement): Layout {
     clearCacheConfirm: button("clear-cache-confirm", "btn btn-danger btn-sm", "Yes"),
     clearCacheCancel: button("clear-cache-cancel", "btn btn-sm", "No"),
     clearCacheStatus: el("span", { id: "clear-cache-status", className: "footer-status", attrs: { role: "status" } }),
+    outboxButton: button("outbox-button", "btn btn-sm outbox-button", "0"),
+    outboxPanel: el("section", {
+      id: "outbox-panel",
+      className: "card outbox",
+      attrs: { "aria-labelledby": "outbox-heading" },
+    }),
+    dispositionSelect: el(
+      "select",
+      { id: "disposition-select", className: "input select", attrs: { name: "disposition" } },
+      ...DISPOSITION_OPTIONS.map((value) => el("option", { text: value === "" ? "—" : value, attrs: { value } })),
+    ),
+    followUpDate: el("input", {
+      id: "follow-up-date",
+      className: "input",
+      attrs: { type: "date", name: "follow-up-date", title: "Schedules a follow-up task for this date" },
+    }),
+    shortcutsHelp: el(
+      "dl",
+      { id: "shortcuts-help", className: "shortcuts-help", attrs: { "aria-label": "Keyboard shortcuts" } },
+      ...SHORTCUTS.flatMap(([keys, what]) => [el("dt", {}, el("kbd", { text: keys })), el("dd", { text: what })]),
+    ),
   };
 
   const header = el(
@@ -125,7 +162,7 @@ export function buildLayout(root: HTMLElement): Layout {
       el("span", { className: "brand-mark", attrs: { "aria-hidden": "true" } }),
       el("h1", { className: "brand-name", text: "Callside" }),
     ),
-    el("div", { className: "session-actions" }, l.signIn, l.signOut),
+    el("div", { className: "session-actions" }, l.outboxButton, l.signIn, l.signOut),
     l.sessionStatus,
   );
 
@@ -183,6 +220,27 @@ export function buildLayout(root: HTMLElement): Layout {
     ),
     el(
       "div",
+      { className: "field-row" },
+      el(
+        "div",
+        { className: "field" },
+        el("label", { text: "Result", attrs: { for: "disposition-select" } }),
+        l.dispositionSelect,
+      ),
+      el(
+        "div",
+        { className: "field" },
+        el(
+          "label",
+          { attrs: { for: "follow-up-date" } },
+          "Follow up on ",
+          el("span", { className: "optional", text: "(optional)" }),
+        ),
+        l.followUpDate,
+      ),
+    ),
+    el(
+      "div",
       { className: "form-footer" },
       l.logHint,
       el("span", { className: "kbd-hint", text: "Ctrl+Enter", attrs: { "aria-hidden": "true" } }),
@@ -190,7 +248,9 @@ export function buildLayout(root: HTMLElement): Layout {
     ),
     l.logResult,
   );
-  l.notesInput.setAttribute("aria-keyshortcuts", "Control+Enter");
+  l.notesInput.setAttribute("aria-keyshortcuts", "Alt+L Control+Enter");
+  l.notesInput.title = "Notes (Alt+L to focus, Ctrl+Enter to log the call)";
+  l.logButton.title = "Log call (Ctrl+Enter)";
   l.logButton.setAttribute("aria-keyshortcuts", "Control+Enter");
   l.logButton.setAttribute("aria-describedby", "log-call-hint");
 
@@ -205,7 +265,17 @@ export function buildLayout(root: HTMLElement): Layout {
     l.clearCacheConfirm,
     l.clearCacheCancel,
   );
-  l.footer.append(l.clearCacheButton, l.clearCachePrompt, l.clearCacheStatus);
+  l.footer.append(
+    l.clearCacheButton,
+    l.clearCachePrompt,
+    l.clearCacheStatus,
+    el(
+      "details",
+      { className: "shortcuts" },
+      el("summary", { text: "Keyboard shortcuts" }),
+      l.shortcutsHelp,
+    ),
+  );
 
   const main = el(
     "main",
@@ -217,6 +287,6 @@ export function buildLayout(root: HTMLElement): Layout {
     l.recentCalls,
   );
   clear(root);
-  root.append(header, l.errorBanner, main, l.footer);
+  root.append(header, l.outboxPanel, l.errorBanner, main, l.footer);
   return l;
 }
