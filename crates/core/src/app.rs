@@ -125,6 +125,25 @@ impl Callside {
         Callside::open(settings, tokens, note)
     }
 
+    /// The org's API usage from the last response (`Sforce-Limit-Info`): used and limit.
+    pub async fn api_usage(&self) -> Option<(u64, u64)> {
+        let connection = self.connection().await?;
+        connection.client.api_usage().map(|usage| (usage.used, usage.limit))
+    }
+
+    /// The Lightning page of a record in the signed-in org.
+    pub async fn record_url(&self, record_id: &str) -> Result<String> {
+        if !calls::is_record_id(record_id) {
+            return Err(Error::InvalidInput(format!("{record_id:?} is not a record id.")));
+        }
+        let connection = self.signed_in().await?;
+        let instance = connection.client.session().await.instance_url;
+        Ok(format!(
+            "{}/lightning/r/{record_id}/view",
+            instance.trim_end_matches('/')
+        ))
+    }
+
     /// The saved org connections, the active one marked.
     pub fn orgs(&self) -> Result<Vec<OrgConnection>> {
         let connections = Connections::load(&self.settings.data_dir)?;
