@@ -125,6 +125,78 @@ enum Command {
         #[command(flatten)]
         write: actions::WriteOptions,
     },
+    /// Record a call's outcome on an opportunity: moves it to the outcome's stage
+    Outcome {
+        opportunity: String,
+        /// One of `callside outcomes`, e.g. "Demo Scheduled"
+        outcome: String,
+        /// Confirm an outcome whose stage closes the opportunity
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
+    /// List the call outcomes and the stage each moves an opportunity to
+    Outcomes {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an opportunity from a call (LeadSource "Phone Call", Type "New Customer")
+    CreateOpportunity {
+        #[arg(long, value_name = "ID")]
+        account: String,
+        #[arg(long, value_name = "TEXT")]
+        name: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        close_date: String,
+        #[arg(long, value_name = "N")]
+        amount: Option<f64>,
+        /// The primary contact
+        #[arg(long, value_name = "ID")]
+        contact: Option<String>,
+        #[arg(long, value_name = "NAME", default_value = "Prospecting")]
+        stage: String,
+        #[arg(long, value_name = "TEXT")]
+        next_step: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
+    /// Schedule a demo: an Event (Type "Meeting") with a Lead or Contact
+    ScheduleDemo {
+        #[arg(long, value_name = "ID")]
+        who: String,
+        /// The Account or Opportunity it is about (not with a Lead)
+        #[arg(long, value_name = "ID")]
+        what: Option<String>,
+        /// When it starts, e.g. 2026-12-01T15:00:00Z
+        #[arg(long, value_name = "TIME")]
+        start: String,
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        minutes: u32,
+        #[arg(long, value_name = "TEXT", default_value = "Demo Scheduled")]
+        subject: String,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
+    /// Write qualification notes and the next action to a lead (fields per [field_mapping])
+    Qualify {
+        lead: String,
+        #[arg(long, value_name = "TEXT")]
+        notes: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        next_action: Option<String>,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
+    /// Make a user (005 id) the owner of a lead
+    Assign {
+        lead: String,
+        user: String,
+        #[command(flatten)]
+        write: actions::WriteOptions,
+    },
     /// The queue of actions on their way to Salesforce
     Outbox {
         #[command(subcommand)]
@@ -221,6 +293,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 status.instance_url.unwrap_or_default(),
                 status.org_id.unwrap_or_default()
             );
+            if let Err(error) = callside.check_field_mapping().await {
+                eprintln!("Note: {error}");
+            }
             if status.keychain.starts_with("memory only") {
                 eprintln!(
                     "Note: tokens are kept in {}; this sign-in ends with this command.",
@@ -342,6 +417,82 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let outcome = callside
                 .create_lead(&actions::new_lead(phone, last_name, company, first_name))
                 .await?;
+            return actions::finish(&callside, outcome, write).await;
+        }
+        Command::Outcome {
+            opportunity,
+            outcome,
+            yes,
+            write,
+        } => {
+            callside.defer_sending(write.no_wait);
+            let outcome = callside.record_outcome(&opportunity, &outcome, yes).await?;
+            return actions::finish(&callside, outcome, write).await;
+        }
+        Command::Outcomes { json } => {
+            let outcomes = callside.outcomes();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&outcomes)?);
+            } else {
+                for o in outcomes {
+                    println!("{:<24} → {}", o.outcome, o.stage);
+                }
+            }
+        }
+        Command::CreateOpportunity {
+            account,
+            name,
+            close_date,
+            amount,
+            contact,
+            stage,
+            next_step,
+            description,
+            write,
+        } => {
+            callside.defer_sending(write.no_wait);
+            let request = callside_core::NewOpportunity {
+                account_id: account,
+                name,
+                close_date,
+                amount,
+                contact_id: contact,
+                stage: Some(stage),
+                next_step,
+                description,
+            };
+            let outcome = callside.create_opportunity(&request).await?;
+            return actions::finish(&callside, outcome, write).await;
+        }
+        Command::ScheduleDemo {
+            who,
+            what,
+            start,
+            minutes,
+            subject,
+            write,
+        } => {
+            callside.defer_sending(write.no_wait);
+            let outcome = callside
+                .schedule_demo(&who, what.as_deref(), &start, minutes, &subject)
+                .await?;
+            return actions::finish(&callside, outcome, write).await;
+        }
+        Command::Qualify {
+            lead,
+            notes,
+            next_action,
+            write,
+        } => {
+            callside.defer_sending(write.no_wait);
+            let outcome = callside
+                .qualify_lead(&lead, notes.as_deref(), next_action.as_deref())
+                .await?;
+            return actions::finish(&callside, outcome, write).await;
+        }
+        Command::Assign { lead, user, write } => {
+            callside.defer_sending(write.no_wait);
+            let outcome = callside.assign_lead(&lead, &user).await?;
             return actions::finish(&callside, outcome, write).await;
         }
         Command::Outbox { command } => return actions::outbox(&callside, command).await,

@@ -257,3 +257,174 @@ async fn several_saved_orgs_switch_without_a_new_sign_in() {
         stderr(&unknown)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn call_outcomes_opportunities_demos_and_lead_qualification_from_the_command_line() {
+    let cli = Cli::new().await;
+    // An admin maps the next action to its own field.
+    std::fs::write(
+        cli.data_dir.path().join("none.toml"),
+        "[field_mapping]\nnext_action = \"Title\"\n",
+    )
+    .unwrap();
+    let login = cli.run(&["login"]).await;
+    assert!(login.status.success(), "{}", stderr(&login));
+    assert!(!stderr(&login).contains("Note:"), "{}", stderr(&login));
+    let id_of = |sobject: &str, field: &str, value: &str| -> String {
+        cli.org
+            .records(sobject)
+            .into_iter()
+            .find(|r| r[field] == value)
+            .unwrap()["Id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let account = id_of("Account", "Name", "Summit Outdoor Supply");
+    let dana = id_of("Contact", "Name", "Dana Whitfield");
+    let priya = id_of("Lead", "Name", "Priya Raman");
+
+    let outcomes = cli.run(&["outcomes", "--json"]).await;
+    let outcomes: Value = serde_json::from_slice(&outcomes.stdout).unwrap();
+    assert_eq!(outcomes[7]["outcome"], "Deal Closed");
+    assert_eq!(outcomes[7]["stage"], "Closed Won");
+
+    let created = cli
+        .run(&[
+            "create-opportunity",
+            "--account",
+            &account,
+            "--name",
+            "Tents for spring",
+            "--close-date",
+            "2026-12-15",
+            "--amount",
+            "9000",
+            "--contact",
+            &dana,
+            "--json",
+        ])
+        .await;
+    assert!(created.status.success(), "{}", stderr(&created));
+    let created: Value = serde_json::from_slice(&created.stdout).unwrap();
+    assert_eq!(created["status"], "sent");
+    let opportunity = created["recordId"].as_str().unwrap().to_string();
+    assert_eq!(
+        id_of("Opportunity", "Name", "Tents for spring"),
+        opportunity
+    );
+
+    let moved = cli.run(&["outcome", &opportunity, "Demo Scheduled"]).await;
+    assert!(moved.status.success(), "{}", stderr(&moved));
+    assert_eq!(stdout(&moved).trim(), opportunity);
+    let stage = |id: &str| {
+        cli.org
+            .records("Opportunity")
+            .into_iter()
+            .find(|o| o["Id"] == id)
+            .unwrap()["StageName"]
+            .clone()
+    };
+    assert_eq!(stage(&opportunity), "Value Proposition");
+    let unconfirmed = cli.run(&["outcome", &opportunity, "Deal Closed"]).await;
+    assert_eq!(unconfirmed.status.code(), Some(1));
+    assert!(
+        stderr(&unconfirmed).contains("confirm"),
+        "{}",
+        stderr(&unconfirmed)
+    );
+    let unknown = cli.run(&["outcome", &opportunity, "Nice chat"]).await;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("Contract Sent"),
+        "lists the known outcomes: {}",
+        stderr(&unknown)
+    );
+
+    let queued = cli
+        .run(&[
+            "schedule-demo",
+            "--who",
+            &dana,
+            "--what",
+            &opportunity,
+            "--start",
+            "2026-12-01T15:00:00Z",
+            "--no-wait",
+        ])
+        .await;
+    assert_eq!(queued.status.code(), Some(75), "{}", stderr(&queued));
+    let retried = cli.run(&["outbox", "retry"]).await;
+    assert!(retried.status.success(), "{}", stderr(&retried));
+    let demo = cli
+        .org
+        .records("Event")
+        .into_iter()
+        .find(|e| e["WhatId"] == opportunity.as_str())
+        .expect("the demo Event");
+    assert_eq!(demo["Subject"], "Demo Scheduled");
+    assert_eq!(demo["DurationInMinutes"], 30);
+
+    let qualified = cli
+        .run(&[
+            "qualify",
+            &priya,
+            "--notes",
+            "Needs 200 seats",
+            "--next-action",
+            "Call back Monday",
+        ])
+        .await;
+    assert!(qualified.status.success(), "{}", stderr(&qualified));
+    let lead = cli
+        .org
+        .records("Lead")
+        .into_iter()
+        .find(|l| l["Id"] == priya.as_str())
+        .unwrap();
+    assert_eq!(lead["Description"], "Needs 200 seats");
+    assert_eq!(lead["Title"], "Call back Monday");
+
+    let user = cli.org.records("User")[0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let assigned = cli.run(&["assign", &priya, &user]).await;
+    assert!(assigned.status.success(), "{}", stderr(&assigned));
+    let bad = cli.run(&["assign", &priya, "not-a-user"]).await;
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("not a User id"), "{}", stderr(&bad));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mapped_field_the_org_lacks_is_named_at_sign_in_and_on_qualify() {
+    let cli = Cli::new().await;
+    std::fs::write(
+        cli.data_dir.path().join("none.toml"),
+        "[field_mapping]\nnext_action = \"Next_Steps__c\"\n",
+    )
+    .unwrap();
+    let login = cli.run(&["login"]).await;
+    assert!(login.status.success(), "{}", stderr(&login));
+    assert!(
+        stderr(&login).contains("Next_Steps__c"),
+        "{}",
+        stderr(&login)
+    );
+    let priya = cli
+        .org
+        .records("Lead")
+        .into_iter()
+        .find(|l| l["Name"] == "Priya Raman")
+        .unwrap()["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let qualify = cli
+        .run(&["qualify", &priya, "--next-action", "Call back"])
+        .await;
+    assert_eq!(qualify.status.code(), Some(1));
+    let message = stderr(&qualify);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("Next_Steps__c"), "{message}");
+}

@@ -12,6 +12,14 @@
 //! attempted before (its answer may have been lost after Salesforce saved it) is first
 //! looked up by that key and only created when nothing has it. Updates set a value and
 //! are safe to repeat.
+//!
+//! A new Opportunity has no `CallObject`: it is created in one all-or-none composite
+//! request with a Task that carries the key and relates to it (`WhatId`), as a new Lead
+//! is. An Event has no `CallObject` either: its Description ends with the line
+//! `Callside-Action: <id>` ([`event_key_line`]). Salesforce cannot filter on Description
+//! (a long text area: "field 'Description' can not be filtered in a query call"), so a
+//! resend reads the Events with the same person, subject and start — the key line is then
+//! matched here, exactly — and creates one only when none carries it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -79,6 +87,44 @@ pub struct FollowUp {
     pub priority: String,
 }
 
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreateOpportunity {
+    pub account_id: String,
+    pub name: String,
+    /// YYYY-MM-DD
+    pub close_date: String,
+    pub stage: String,
+    pub amount: Option<f64>,
+    pub contact_id: Option<String>,
+    pub next_step: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleDemo {
+    pub who_id: String,
+    pub what_id: Option<String>,
+    /// RFC 3339, UTC (`2026-12-01T15:00:00Z`).
+    pub start: String,
+    pub minutes: u32,
+    pub subject: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QualifyLead {
+    pub lead_id: String,
+    /// Lead field API name → value, as the field mapping placed them.
+    pub fields: std::collections::BTreeMap<String, String>,
+    pub if_unmodified_since: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssignLead {
+    pub lead_id: String,
+    pub owner_id: String,
+    pub if_unmodified_since: Option<String>,
+}
+
 /// One action, as queued.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -88,6 +134,10 @@ pub enum Action {
     SetStage(SetStage),
     CreateLead(CreateLead),
     FollowUp(FollowUp),
+    CreateOpportunity(CreateOpportunity),
+    ScheduleDemo(ScheduleDemo),
+    QualifyLead(QualifyLead),
+    AssignLead(AssignLead),
 }
 
 impl Action {
@@ -99,6 +149,10 @@ impl Action {
             Action::SetStage(_) => "set_stage",
             Action::CreateLead(_) => "create_lead",
             Action::FollowUp(_) => "follow_up",
+            Action::CreateOpportunity(_) => "create_opportunity",
+            Action::ScheduleDemo(_) => "schedule_demo",
+            Action::QualifyLead(_) => "qualify_lead",
+            Action::AssignLead(_) => "assign_lead",
         }
     }
 
@@ -111,6 +165,10 @@ impl Action {
             Action::SetStage(a) => a.opportunity_id.clone(),
             Action::CreateLead(a) => format!("new-lead:{}", a.e164),
             Action::FollowUp(a) => a.who_id.clone(),
+            Action::CreateOpportunity(a) => format!("new-opportunity:{}", a.account_id),
+            Action::ScheduleDemo(a) => a.who_id.clone(),
+            Action::QualifyLead(a) => a.lead_id.clone(),
+            Action::AssignLead(a) => a.lead_id.clone(),
         }
     }
 
@@ -132,6 +190,19 @@ impl Action {
                 format!("Create lead {} ({}, {})", a.last_name, a.company, a.phone)
             }
             Action::FollowUp(a) => format!("Follow-up \"{}\" due {}", a.subject, a.due_date),
+            Action::CreateOpportunity(a) => format!(
+                "Create opportunity {} ({}, closes {})",
+                a.name, a.stage, a.close_date
+            ),
+            Action::ScheduleDemo(a) => {
+                format!("Demo \"{}\" at {} ({} min)", a.subject, a.start, a.minutes)
+            }
+            Action::QualifyLead(a) => format!(
+                "Qualify lead {} ({})",
+                a.lead_id,
+                a.fields.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            Action::AssignLead(a) => format!("Assign lead {} to {}", a.lead_id, a.owner_id),
         }
     }
 
@@ -143,6 +214,10 @@ impl Action {
             Action::SetStage(a) => serde_json::to_string(a),
             Action::CreateLead(a) => serde_json::to_string(a),
             Action::FollowUp(a) => serde_json::to_string(a),
+            Action::CreateOpportunity(a) => serde_json::to_string(a),
+            Action::ScheduleDemo(a) => serde_json::to_string(a),
+            Action::QualifyLead(a) => serde_json::to_string(a),
+            Action::AssignLead(a) => serde_json::to_string(a),
         };
         json.map_err(|e| Error::Storage(e.to_string()))
     }
@@ -161,6 +236,14 @@ impl Action {
             "set_stage" => Action::SetStage(serde_json::from_str(json).map_err(unreadable)?),
             "create_lead" => Action::CreateLead(serde_json::from_str(json).map_err(unreadable)?),
             "follow_up" => Action::FollowUp(serde_json::from_str(json).map_err(unreadable)?),
+            "create_opportunity" => {
+                Action::CreateOpportunity(serde_json::from_str(json).map_err(unreadable)?)
+            }
+            "schedule_demo" => {
+                Action::ScheduleDemo(serde_json::from_str(json).map_err(unreadable)?)
+            }
+            "qualify_lead" => Action::QualifyLead(serde_json::from_str(json).map_err(unreadable)?),
+            "assign_lead" => Action::AssignLead(serde_json::from_str(json).map_err(unreadable)?),
             other => {
                 return Err(Error::Storage(format!(
                     "queued action {} has an unknown kind {other:?}",
@@ -205,7 +288,7 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> i64 {
 async fn find_task_by_key(client: &SalesforceClient, action_id: &str) -> Result<Option<Value>> {
     let existing = client
         .query(&format!(
-            "SELECT Id, WhoId FROM Task WHERE CallObject = {} LIMIT 1",
+            "SELECT Id, WhoId, WhatId FROM Task WHERE CallObject = {} LIMIT 1",
             soql_string(&call_object(action_id))
         ))
         .await?;
@@ -232,6 +315,110 @@ async fn create_task_once(
         }
     }
     Ok(client.create("Task", fields).await?)
+}
+
+/// The line that ends a Callside Event's Description: the action's key.
+pub fn event_key_line(action_id: &str) -> String {
+    format!("Callside-Action: {action_id}")
+}
+
+/// Finds the Event an earlier attempt of this action created, if any: Events with the
+/// same person, subject and start, whose Description ends with the key line.
+async fn find_event_by_key(
+    client: &SalesforceClient,
+    action_id: &str,
+    demo: &ScheduleDemo,
+) -> Result<Option<String>> {
+    let found = client
+        .query(&format!(
+            "SELECT Id, Description FROM Event WHERE WhoId = {} AND Subject = {} AND StartDateTime = {} LIMIT 200",
+            soql_string(&demo.who_id),
+            soql_string(&demo.subject),
+            soql_datetime(&demo.start)?,
+        ))
+        .await?;
+    let key = event_key_line(action_id);
+    Ok(found
+        .records
+        .iter()
+        .find(|event| {
+            event
+                .get("Description")
+                .and_then(Value::as_str)
+                .and_then(|d| d.trim_end().lines().last())
+                .is_some_and(|line| line.trim() == key)
+        })
+        .and_then(|event| id_of(event, "Id")))
+}
+
+/// A SOQL dateTime literal (unquoted) for an RFC 3339 UTC time; anything else is refused.
+fn soql_datetime(rfc3339: &str) -> Result<String> {
+    let parsed =
+        time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| {
+                Error::InvalidInput(format!(
+                    "{rfc3339:?} is not a time like 2026-12-01T15:00:00Z."
+                ))
+            })?;
+    let utc = parsed.to_offset(time::UtcOffset::UTC);
+    Ok(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        utc.year(),
+        u8::from(utc.month()),
+        utc.day(),
+        utc.hour(),
+        utc.minute(),
+        utc.second()
+    ))
+}
+
+/// Normalizes a start time (RFC 3339, any offset) to UTC, `2026-12-01T15:00:00Z`.
+pub fn check_start(start: &str) -> Result<String> {
+    soql_datetime(start.trim())
+}
+
+/// Creates `record` with a Task carrying the action's key and pointing at it (`WhatId` or
+/// `WhoId` per `link_field`), in one all-or-none composite request; returns the record's
+/// id. A resend finds the record through the Task.
+async fn create_with_keyed_task(
+    client: &SalesforceClient,
+    item: &OutboxItem,
+    attempted_before: bool,
+    sobject: &str,
+    record: Value,
+    link_field: &str,
+    mut task: Value,
+) -> Result<String> {
+    if attempted_before {
+        if let Some(found) = find_task_by_key(client, &item.id).await? {
+            if let Some(id) = id_of(&found, link_field) {
+                return Ok(id);
+            }
+        }
+    }
+    task[link_field] = json!(callside_salesforce::composite::reference("newRecord", "id"));
+    task["CallObject"] = json!(call_object(&item.id));
+    let responses = client
+        .composite(
+            true,
+            vec![
+                CompositeSubrequest::create("newRecord", sobject, record),
+                CompositeSubrequest::create("callLog", "Task", task),
+            ],
+        )
+        .await?;
+    for response in &responses {
+        if let Some(error) = response.error() {
+            if !matches!(&error, callside_salesforce::Error::Api { code, .. } if code == "PROCESSING_HALTED")
+            {
+                return Err(error.into());
+            }
+        }
+    }
+    responses
+        .first()
+        .and_then(|r| r.id().map(str::to_string))
+        .ok_or_else(|| Error::Storage(format!("Salesforce created no {sobject} id")))
 }
 
 /// Updates a record (with a precondition when one is known); returns its id.
@@ -348,6 +535,74 @@ async fn perform(
             });
             create_task_once(client, item, attempted_before, &fields).await
         }
+        Action::CreateOpportunity(a) => {
+            let mut opportunity = json!({
+                "AccountId": a.account_id,
+                "Name": a.name,
+                "CloseDate": a.close_date,
+                "StageName": a.stage,
+                "LeadSource": "Phone Call",
+                "Type": "New Customer",
+            });
+            for (field, value) in [
+                ("ContactId", &a.contact_id),
+                ("NextStep", &a.next_step),
+                ("Description", &a.description),
+            ] {
+                if let Some(value) = value {
+                    opportunity[field] = json!(value);
+                }
+            }
+            if let Some(amount) = a.amount {
+                opportunity["Amount"] = json!(amount);
+            }
+            let mut task = json!({
+                "Subject": "Opportunity created from a call",
+                "TaskSubtype": "Call",
+                "Type": "Call",
+                "Status": "Completed",
+                "Priority": "Normal",
+            });
+            if let Some(contact) = &a.contact_id {
+                task["WhoId"] = json!(contact);
+            }
+            create_with_keyed_task(
+                client,
+                item,
+                attempted_before,
+                "Opportunity",
+                opportunity,
+                "WhatId",
+                task,
+            )
+            .await
+        }
+        Action::ScheduleDemo(a) => {
+            if attempted_before {
+                if let Some(id) = find_event_by_key(client, &item.id, a).await? {
+                    return Ok(id);
+                }
+            }
+            let fields = json!({
+                "Subject": a.subject,
+                "StartDateTime": a.start,
+                "DurationInMinutes": a.minutes,
+                "WhoId": a.who_id,
+                "WhatId": a.what_id,
+                "Type": "Meeting",
+                "Description": event_key_line(&item.id),
+            });
+            Ok(client.create("Event", &fields).await?)
+        }
+        Action::QualifyLead(a) => {
+            let fields =
+                serde_json::to_value(&a.fields).map_err(|e| Error::Storage(e.to_string()))?;
+            update(client, "Lead", &a.lead_id, fields, &a.if_unmodified_since).await
+        }
+        Action::AssignLead(a) => {
+            let fields = json!({ "OwnerId": a.owner_id });
+            update(client, "Lead", &a.lead_id, fields, &a.if_unmodified_since).await
+        }
     }
 }
 
@@ -379,10 +634,15 @@ pub async fn send(
                 Action::CreateLead(lead) => {
                     cache_created_lead(store, lead, &record_id, now, now_ms)?
                 }
-                Action::RateLead(_) | Action::SetLeadStatus(_) | Action::SetStage(_) => {
-                    store.forget_last_modified(&record_id)?
-                }
-                Action::LogCall(_) | Action::FollowUp(_) => {}
+                Action::RateLead(_)
+                | Action::SetLeadStatus(_)
+                | Action::SetStage(_)
+                | Action::QualifyLead(_)
+                | Action::AssignLead(_) => store.forget_last_modified(&record_id)?,
+                Action::LogCall(_)
+                | Action::FollowUp(_)
+                | Action::CreateOpportunity(_)
+                | Action::ScheduleDemo(_) => {}
             }
             Ok(outcome(ActionStatus::Sent, Some(record_id), None))
         }

@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 use crate::lookup;
 use crate::model::{
     ActionOutcome, ActionStatus, CallDirection, LogCallOutcome, LogCallRequest, LookupResult,
-    LookupSource, NewLead, OrgConnection, RecentCall, RecordType, SessionStatus, Stage,
+    LookupSource, NewLead, NewOpportunity, OrgConnection, OutcomeStage, RecentCall, RecordType,
+    SessionStatus, Stage,
 };
 use crate::phone;
 use crate::settings::Settings;
@@ -34,6 +35,8 @@ pub struct Callside {
     connection: tokio::sync::RwLock<Option<Arc<Connection>>>,
     /// When set, actions are only queued; a later `send_pending` sends them.
     defer_sending: std::sync::atomic::AtomicBool,
+    /// Whether the `[field_mapping]` fields were found on the signed-in org's Lead.
+    mapping_checked: std::sync::atomic::AtomicBool,
 }
 
 /// The OS keychain when it answers; otherwise memory only, with the reason.
@@ -106,6 +109,7 @@ impl Callside {
             token_note,
             connection: tokio::sync::RwLock::new(None),
             defer_sending: std::sync::atomic::AtomicBool::new(false),
+            mapping_checked: std::sync::atomic::AtomicBool::new(false),
         };
         match callside.tokens.load(&callside.settings.session_key()) {
             Ok(Some(session)) => {
@@ -128,13 +132,18 @@ impl Callside {
     /// The org's API usage from the last response (`Sforce-Limit-Info`): used and limit.
     pub async fn api_usage(&self) -> Option<(u64, u64)> {
         let connection = self.connection().await?;
-        connection.client.api_usage().map(|usage| (usage.used, usage.limit))
+        connection
+            .client
+            .api_usage()
+            .map(|usage| (usage.used, usage.limit))
     }
 
     /// The Lightning page of a record in the signed-in org.
     pub async fn record_url(&self, record_id: &str) -> Result<String> {
         if !calls::is_record_id(record_id) {
-            return Err(Error::InvalidInput(format!("{record_id:?} is not a record id.")));
+            return Err(Error::InvalidInput(format!(
+                "{record_id:?} is not a record id."
+            )));
         }
         let connection = self.signed_in().await?;
         let instance = connection.client.session().await.instance_url;
@@ -273,6 +282,11 @@ impl Callside {
         }
         let connection = self.connect(session)?;
         *self.connection.write().await = Some(Arc::new(connection));
+        self.mapping_checked
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        if let Err(error) = self.check_field_mapping().await {
+            tracing::warn!("{error}");
+        }
         if let Err(error) = self.send_pending().await {
             tracing::warn!("queued actions were not sent after sign-in: {error}");
         }
@@ -788,6 +802,273 @@ impl Callside {
             subject: subject.to_string(),
             due_date: due_date.to_string(),
             priority: priority.to_string(),
+        });
+        self.submit(&connection, action).await
+    }
+
+    /// The call outcomes and the stage each moves an opportunity to.
+    pub fn outcomes(&self) -> Vec<OutcomeStage> {
+        self.settings
+            .outcome_stages
+            .iter()
+            .map(|(outcome, stage)| OutcomeStage {
+                outcome: outcome.clone(),
+                stage: stage.clone(),
+            })
+            .collect()
+    }
+
+    /// Records a call's outcome on an opportunity: moves it to the outcome's stage
+    /// (through [`Callside::set_stage`]; a closing stage needs `confirm_closing`).
+    pub async fn record_outcome(
+        &self,
+        opportunity_id: &str,
+        outcome: &str,
+        confirm_closing: bool,
+    ) -> Result<ActionOutcome> {
+        check_id(opportunity_id, "006", "Opportunity")?;
+        let (_, stage) = self
+            .settings
+            .outcome_stages
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(outcome.trim()))
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "{outcome:?} is not a call outcome; use one of: {}",
+                    self.settings
+                        .outcome_stages
+                        .iter()
+                        .map(|(name, _)| name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        self.set_stage(opportunity_id, Some(stage), confirm_closing)
+            .await
+    }
+
+    /// Creates an opportunity from a call (LeadSource "Phone Call", Type "New
+    /// Customer"), with a completed call Task related to it.
+    pub async fn create_opportunity(&self, request: &NewOpportunity) -> Result<ActionOutcome> {
+        check_id(&request.account_id, "001", "an Account")?;
+        if let Some(contact) = &request.contact_id {
+            check_id(contact, "003", "a Contact")?;
+        }
+        let name = request.name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err(Error::InvalidInput(
+                "An opportunity needs a name of at most 120 characters.".into(),
+            ));
+        }
+        actions::check_date(request.close_date.trim())?;
+        if let Some(amount) = request.amount {
+            if !(0.0..1e16).contains(&amount) {
+                return Err(Error::InvalidInput(format!(
+                    "{amount} is not an amount Salesforce accepts."
+                )));
+            }
+        }
+        let optional = |text: &Option<String>| {
+            text.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        let next_step = optional(&request.next_step);
+        if next_step.as_ref().is_some_and(|t| t.chars().count() > 255) {
+            return Err(Error::InvalidInput(
+                "The next step may have at most 255 characters.".into(),
+            ));
+        }
+        let description = optional(&request.description);
+        if description
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > calls::MAX_NOTES)
+        {
+            return Err(Error::InvalidInput(format!(
+                "The description may have at most {} characters.",
+                calls::MAX_NOTES
+            )));
+        }
+        let wanted = request.stage.as_deref().unwrap_or("Prospecting").trim();
+        let stages = self.stages().await?;
+        let stage = stages
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "{wanted:?} is not a stage of this org; use one of: {}",
+                    stages
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        let connection = self.signed_in().await?;
+        let action = Action::CreateOpportunity(actions::CreateOpportunity {
+            account_id: request.account_id.clone(),
+            name: name.to_string(),
+            close_date: request.close_date.trim().to_string(),
+            stage: stage.name.clone(),
+            amount: request.amount,
+            contact_id: request.contact_id.clone(),
+            next_step,
+            description,
+        });
+        self.submit(&connection, action).await
+    }
+
+    /// Schedules a demo: an Event (Type "Meeting") with a Lead or Contact, starting at
+    /// `start` (RFC 3339) for `minutes`.
+    pub async fn schedule_demo(
+        &self,
+        who_id: &str,
+        what_id: Option<&str>,
+        start: &str,
+        minutes: u32,
+        subject: &str,
+    ) -> Result<ActionOutcome> {
+        if !(who_id.starts_with("00Q") || who_id.starts_with("003")) || !calls::is_record_id(who_id)
+        {
+            return Err(Error::InvalidInput(format!(
+                "{who_id:?} is not a Lead or Contact id."
+            )));
+        }
+        if let Some(what) = what_id {
+            if !calls::is_record_id(what) {
+                return Err(Error::InvalidInput(format!("{what:?} is not a record id.")));
+            }
+            if who_id.starts_with("00Q") {
+                return Err(Error::InvalidInput(
+                    "A demo with a Lead cannot be related to another record (Salesforce refuses it); leave out the related record.".into(),
+                ));
+            }
+        }
+        let start = actions::check_start(start)?;
+        if !(1..=1440).contains(&minutes) {
+            return Err(Error::InvalidInput(
+                "A demo lasts from 1 to 1440 minutes.".into(),
+            ));
+        }
+        let subject = subject.trim();
+        if subject.is_empty() || subject.chars().count() > calls::MAX_SUBJECT {
+            return Err(Error::InvalidInput(
+                "A demo needs a subject of at most 255 characters.".into(),
+            ));
+        }
+        let connection = self.signed_in().await?;
+        let action = Action::ScheduleDemo(actions::ScheduleDemo {
+            who_id: who_id.to_string(),
+            what_id: what_id.map(str::to_string),
+            start,
+            minutes,
+            subject: subject.to_string(),
+        });
+        self.submit(&connection, action).await
+    }
+
+    /// Checks that the `[field_mapping]` fields exist on the org's Lead (and can be
+    /// written); once per sign-in. Unreachable Salesforce is no failure: the check is
+    /// made again next time.
+    pub async fn check_field_mapping(&self) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        if self.mapping_checked.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let connection = self.signed_in().await?;
+        let describe = match connection.client.describe("Lead").await {
+            Ok(describe) => describe,
+            Err(error) if error.is_offline() => return Ok(()),
+            Err(error) => return Err(error.into()),
+        };
+        let mapping = &self.settings.field_mapping;
+        for (key, field) in [
+            ("qualification_notes", &mapping.qualification_notes),
+            ("next_action", &mapping.next_action),
+        ] {
+            match describe.field(field) {
+                None => {
+                    return Err(Error::Config(format!(
+                        "The Lead has no field {field:?} (field_mapping.{key} in the config file); ask your admin for the field's API name, such as Next_Steps__c."
+                    )))
+                }
+                Some(found) if !found.updateable => {
+                    return Err(Error::Config(format!(
+                        "The Lead field {field:?} (field_mapping.{key} in the config file) cannot be written by you."
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
+        self.mapping_checked.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes qualification notes and the next action to the Lead fields the settings map
+    /// them to; when both go to one field they are joined as "notes\n\nNext: action".
+    pub async fn qualify_lead(
+        &self,
+        lead_id: &str,
+        notes: Option<&str>,
+        next_action: Option<&str>,
+    ) -> Result<ActionOutcome> {
+        check_id(lead_id, "00Q", "Lead")?;
+        let notes = notes.map(str::trim).filter(|t| !t.is_empty());
+        let next_action = next_action.map(str::trim).filter(|t| !t.is_empty());
+        if notes.is_none() && next_action.is_none() {
+            return Err(Error::InvalidInput(
+                "Give qualification notes, a next action or both.".into(),
+            ));
+        }
+        let mapping = &self.settings.field_mapping;
+        let mut fields = std::collections::BTreeMap::<String, String>::new();
+        if let Some(notes) = notes {
+            fields.insert(mapping.qualification_notes.clone(), notes.to_string());
+        }
+        if let Some(action) = next_action {
+            let field = &mapping.next_action;
+            let value = match fields.get(field) {
+                Some(notes) => format!(
+                    "{notes}
+
+Next: {action}"
+                ),
+                None if field.eq_ignore_ascii_case(&mapping.qualification_notes) => {
+                    format!("Next: {action}")
+                }
+                None => action.to_string(),
+            };
+            fields.insert(field.clone(), value);
+        }
+        for (field, value) in &fields {
+            if value.chars().count() > calls::MAX_NOTES {
+                return Err(Error::InvalidInput(format!(
+                    "The text for the Lead's {field} field has {} characters; Salesforce keeps at most {}.",
+                    value.chars().count(),
+                    calls::MAX_NOTES
+                )));
+            }
+        }
+        self.check_field_mapping().await?;
+        let connection = self.signed_in().await?;
+        let action = Action::QualifyLead(actions::QualifyLead {
+            lead_id: lead_id.to_string(),
+            fields,
+            if_unmodified_since: self.cached_last_modified(&connection, lead_id),
+        });
+        self.submit(&connection, action).await
+    }
+
+    /// Makes a user (a 005 id) the owner of a lead.
+    pub async fn assign_lead(&self, lead_id: &str, user_id: &str) -> Result<ActionOutcome> {
+        check_id(lead_id, "00Q", "Lead")?;
+        check_id(user_id, "005", "a User")?;
+        let connection = self.signed_in().await?;
+        let action = Action::AssignLead(actions::AssignLead {
+            lead_id: lead_id.to_string(),
+            owner_id: user_id.to_string(),
+            if_unmodified_since: self.cached_last_modified(&connection, lead_id),
         });
         self.submit(&connection, action).await
     }

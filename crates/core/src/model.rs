@@ -229,6 +229,23 @@ pub struct NewLead {
     pub first_name: Option<String>,
 }
 
+/// What the rep gives to create an opportunity from a call.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct NewOpportunity {
+    pub account_id: String,
+    pub name: String,
+    /// YYYY-MM-DD
+    pub close_date: String,
+    pub amount: Option<f64>,
+    pub contact_id: Option<String>,
+    /// The org's stage name; Prospecting when none.
+    pub stage: Option<String>,
+    pub next_step: Option<String>,
+    pub description: Option<String>,
+}
+
 /// One of the org's opportunity stages.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -251,4 +268,13 @@ pub struct OrgConnection {
     pub signed_in: bool,
     pub username: Option<String>,
     pub instance_url: Option<String>,
+}
+
+/// A call outcome and the opportunity stage it moves to (`outcome_stages` in settings).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct OutcomeStage {
+    pub outcome: String,
+    pub stage: String,
 }

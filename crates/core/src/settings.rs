@@ -36,6 +36,55 @@ pub struct SettingsInput {
     pub match_order: Option<Vec<String>>,
     /// The saved org connection to use (`--alias`, `CALLSIDE_ORG`); else the active one.
     pub alias: Option<String>,
+    /// Call outcomes and the opportunity stage each moves to, e.g.
+    /// `[outcome_stages]` / `"Demo Scheduled" = "Value Proposition"` (config file only).
+    pub outcome_stages: Option<std::collections::BTreeMap<String, String>>,
+    /// The Lead fields qualification writes to (config file only).
+    pub field_mapping: Option<FieldMappingInput>,
+}
+
+/// `[field_mapping]` in the config file: which Lead field each qualification value goes to.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldMappingInput {
+    pub qualification_notes: Option<String>,
+    pub next_action: Option<String>,
+}
+
+/// The Lead fields qualification writes to (API names).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldMapping {
+    pub qualification_notes: String,
+    pub next_action: String,
+}
+
+impl Default for FieldMapping {
+    fn default() -> Self {
+        FieldMapping {
+            qualification_notes: "Description".into(),
+            next_action: "Description".into(),
+        }
+    }
+}
+
+/// The original brief's call outcomes and the stage each moves an opportunity to, in the
+/// order a deal goes.
+pub const DEFAULT_OUTCOME_STAGES: &[(&str, &str)] = &[
+    ("Prospect Reached", "Prospecting"),
+    ("Needs Identified", "Qualification"),
+    ("Budget Confirmed", "Needs Analysis"),
+    ("Demo Scheduled", "Value Proposition"),
+    ("Proposal Requested", "Id. Decision Makers"),
+    ("Negotiation Started", "Proposal/Price Quote"),
+    ("Contract Sent", "Negotiation/Review"),
+    ("Deal Closed", "Closed Won"),
+];
+
+/// Whether `name` can be a field's API name (letters, digits, underscores; a letter first).
+fn is_api_name(name: &str) -> bool {
+    name.len() <= 80
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl SettingsInput {
@@ -50,6 +99,8 @@ impl SettingsInput {
             cache_max_age_days: self.cache_max_age_days.or(other.cache_max_age_days),
             match_order: self.match_order.or(other.match_order),
             alias: self.alias.or(other.alias),
+            outcome_stages: self.outcome_stages.or(other.outcome_stages),
+            field_mapping: self.field_mapping.or(other.field_mapping),
         }
     }
 
@@ -109,6 +160,11 @@ pub struct Settings {
     pub match_order: Vec<RecordType>,
     /// The saved org connection in use, if any.
     pub alias: Option<String>,
+    /// Call outcome → opportunity stage, in listing order (the brief's order by default;
+    /// a config file's table is listed in name order).
+    pub outcome_stages: Vec<(String, String)>,
+    /// The Lead fields qualification notes and the next action go to.
+    pub field_mapping: FieldMapping,
 }
 
 /// The region of the system locale (`de_DE.UTF-8` gives `DE`), if it names one.
@@ -237,6 +293,58 @@ impl Settings {
                 order
             }
         };
+        let outcome_stages = match input.outcome_stages {
+            None => DEFAULT_OUTCOME_STAGES
+                .iter()
+                .map(|(o, s)| (o.to_string(), s.to_string()))
+                .collect(),
+            Some(table) => {
+                let mut pairs = Vec::new();
+                for (outcome, stage) in table {
+                    let (outcome, stage) = (outcome.trim(), stage.trim());
+                    if outcome.is_empty() || stage.is_empty() {
+                        return Err(Error::Config(
+                            "outcome_stages needs a name and a stage for every outcome".into(),
+                        ));
+                    }
+                    if pairs
+                        .iter()
+                        .any(|(o, _): &(String, String)| o.eq_ignore_ascii_case(outcome))
+                    {
+                        return Err(Error::Config(format!(
+                            "outcome_stages lists {outcome:?} twice"
+                        )));
+                    }
+                    pairs.push((outcome.to_string(), stage.to_string()));
+                }
+                pairs
+            }
+        };
+        let mapping_input = input.field_mapping.unwrap_or_default();
+        let defaults = FieldMapping::default();
+        let mut field_mapping = FieldMapping {
+            qualification_notes: mapping_input
+                .qualification_notes
+                .map(|f| f.trim().to_string())
+                .unwrap_or(defaults.qualification_notes),
+            next_action: mapping_input
+                .next_action
+                .map(|f| f.trim().to_string())
+                .unwrap_or(defaults.next_action),
+        };
+        for (key, field) in [
+            (
+                "qualification_notes",
+                &mut field_mapping.qualification_notes,
+            ),
+            ("next_action", &mut field_mapping.next_action),
+        ] {
+            if !is_api_name(field) {
+                return Err(Error::Config(format!(
+                    "field_mapping.{key} is {field:?}; use a Lead field's API name such as Description or Next_Steps__c"
+                )));
+            }
+        }
         Ok(Settings {
             login_url,
             client_id: input.client_id.map(|id| id.trim().to_string()),
@@ -247,6 +355,8 @@ impl Settings {
             cache_limits,
             match_order,
             alias: input.alias,
+            outcome_stages,
+            field_mapping,
         })
     }
 
@@ -371,6 +481,53 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.to_string().contains("Opportunity"), "{error}");
+    }
+
+    #[test]
+    fn outcome_stages_and_the_field_mapping_come_from_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        let file_text = file.to_string_lossy().to_string();
+        let lookup = || {
+            env(&[
+                ("CALLSIDE_CONFIG", &file_text),
+                ("CALLSIDE_DATA_DIR", "/tmp/x"),
+            ])
+        };
+        std::fs::write(&file, "").unwrap();
+        let defaults = Settings::resolve_with(SettingsInput::default(), lookup()).unwrap();
+        assert_eq!(defaults.outcome_stages.len(), 8);
+        assert_eq!(
+            defaults.outcome_stages[3],
+            (
+                "Demo Scheduled".to_string(),
+                "Value Proposition".to_string()
+            )
+        );
+        assert_eq!(defaults.field_mapping, FieldMapping::default());
+
+        std::fs::write(
+            &file,
+            "[outcome_stages]\n\"Demo Booked\" = \"Qualification\"\n\n[field_mapping]\nnext_action = \"Next_Steps__c\"\n",
+        )
+        .unwrap();
+        let custom = Settings::resolve_with(SettingsInput::default(), lookup()).unwrap();
+        assert_eq!(
+            custom.outcome_stages,
+            vec![("Demo Booked".to_string(), "Qualification".to_string())]
+        );
+        assert_eq!(custom.field_mapping.next_action, "Next_Steps__c");
+        assert_eq!(custom.field_mapping.qualification_notes, "Description");
+
+        std::fs::write(&file, "[field_mapping]\nnext_action = \"Next Steps\"\n").unwrap();
+        let error = Settings::resolve_with(SettingsInput::default(), lookup()).unwrap_err();
+        assert!(
+            error.to_string().contains("field_mapping.next_action"),
+            "{error}"
+        );
+        std::fs::write(&file, "[field_mapping]\nnotes = \"Description\"\n").unwrap();
+        let error = Settings::resolve_with(SettingsInput::default(), lookup()).unwrap_err();
+        assert!(error.to_string().contains("notes"), "{error}");
     }
 
     #[test]

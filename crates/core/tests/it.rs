@@ -1090,3 +1090,359 @@ async fn a_change_made_by_someone_else_first_is_reported_as_a_conflict() {
         "nothing overwritten"
     );
 }
+
+fn record_by_id(org: &FakeOrg, sobject: &str, id: &str) -> Value {
+    org.records(sobject)
+        .into_iter()
+        .find(|r| r["Id"] == id)
+        .unwrap_or_else(|| panic!("no {sobject} {id}"))
+}
+
+fn summit_and_dana(org: &FakeOrg) -> (String, String) {
+    let account = org
+        .records("Account")
+        .into_iter()
+        .find(|a| a["Name"] == "Summit Outdoor Supply")
+        .unwrap();
+    let dana = org
+        .records("Contact")
+        .into_iter()
+        .find(|c| c["Name"] == "Dana Whitfield")
+        .unwrap();
+    (
+        account["Id"].as_str().unwrap().to_string(),
+        dana["Id"].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_call_outcome_moves_the_opportunity_to_its_mapped_stage() {
+    let harness = signed_in("US").await;
+    let outcomes = harness.callside.outcomes();
+    assert_eq!(outcomes.len(), 8);
+    assert_eq!(outcomes[3].outcome, "Demo Scheduled");
+    assert_eq!(outcomes[3].stage, "Value Proposition");
+    let opportunity = harness
+        .org
+        .records("Opportunity")
+        .into_iter()
+        .find(|o| o["StageName"] == "Prospecting")
+        .unwrap();
+    let id = opportunity["Id"].as_str().unwrap();
+    let moved = harness
+        .callside
+        .record_outcome(id, "demo scheduled", false)
+        .await
+        .unwrap();
+    assert_eq!(moved.status, ActionStatus::Sent, "{moved:?}");
+    assert_eq!(moved.kind, "set_stage");
+    assert_eq!(
+        record_by_id(&harness.org, "Opportunity", id)["StageName"],
+        "Value Proposition"
+    );
+
+    let error = harness
+        .callside
+        .record_outcome(id, "Deal Closed", false)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("confirm"), "{error}");
+    let error = harness
+        .callside
+        .record_outcome(id, "Went well", false)
+        .await
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("not a call outcome") && message.contains("Prospect Reached"),
+        "{message}"
+    );
+    assert_eq!(error.code(), callside_core::ErrorCode::InvalidInput);
+    let closed = harness
+        .callside
+        .record_outcome(id, "Deal Closed", true)
+        .await
+        .unwrap();
+    assert_eq!(closed.status, ActionStatus::Sent, "{closed:?}");
+    assert_eq!(
+        record_by_id(&harness.org, "Opportunity", id)["StageName"],
+        "Closed Won"
+    );
+}
+
+#[tokio::test]
+async fn an_opportunity_created_from_a_call_comes_with_its_call_task() {
+    let harness = signed_in("US").await;
+    let (account, dana) = summit_and_dana(&harness.org);
+    let created = harness
+        .callside
+        .create_opportunity(&callside_core::NewOpportunity {
+            account_id: account.clone(),
+            name: "Summit – 40 tents".into(),
+            close_date: "2026-12-15".into(),
+            amount: Some(12_500.0),
+            contact_id: Some(dana.clone()),
+            stage: None,
+            next_step: Some("Send quote".into()),
+            description: Some("Asked on the phone".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(created.status, ActionStatus::Sent, "{created:?}");
+    let id = created.record_id.clone().unwrap();
+    assert!(id.starts_with("006"), "{id}");
+    let opportunity = record_by_id(&harness.org, "Opportunity", &id);
+    assert_eq!(opportunity["Name"], "Summit – 40 tents");
+    assert_eq!(opportunity["StageName"], "Prospecting");
+    assert_eq!(opportunity["LeadSource"], "Phone Call");
+    assert_eq!(opportunity["Type"], "New Customer");
+    assert_eq!(opportunity["Amount"], 12_500.0);
+    assert_eq!(opportunity["AccountId"], account.as_str());
+    assert_eq!(opportunity["NextStep"], "Send quote");
+    let tasks = task_with(&harness.org, "WhatId", &id);
+    assert_eq!(tasks.len(), 1, "created with its call Task");
+    assert_eq!(
+        tasks[0]["CallObject"],
+        format!("callside:{}", created.action_id).as_str()
+    );
+    assert_eq!(tasks[0]["WhoId"], dana.as_str());
+
+    for (request, expected) in [
+        (
+            callside_core::NewOpportunity {
+                account_id: account.clone(),
+                name: "X".into(),
+                close_date: "15/12/2026".into(),
+                ..Default::default()
+            },
+            "not a date",
+        ),
+        (
+            callside_core::NewOpportunity {
+                account_id: dana.clone(),
+                name: "X".into(),
+                close_date: "2026-12-15".into(),
+                ..Default::default()
+            },
+            "not an Account id",
+        ),
+        (
+            callside_core::NewOpportunity {
+                account_id: account.clone(),
+                name: "X".into(),
+                close_date: "2026-12-15".into(),
+                amount: Some(f64::NAN),
+                ..Default::default()
+            },
+            "not an amount",
+        ),
+        (
+            callside_core::NewOpportunity {
+                account_id: account.clone(),
+                name: "X".into(),
+                close_date: "2026-12-15".into(),
+                stage: Some("Nearly there".into()),
+                ..Default::default()
+            },
+            "not a stage of this org",
+        ),
+    ] {
+        let error = harness
+            .callside
+            .create_opportunity(&request)
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn an_opportunity_create_whose_answer_was_lost_is_not_created_twice() {
+    let harness = signed_in("US").await;
+    let (account, _) = summit_and_dana(&harness.org);
+    harness.org.inject(
+        callside_fake_org::Fault::drop_after_apply(1)
+            .method("POST")
+            .path_prefix("/services/data/v62.0/composite"),
+    );
+    let first = harness
+        .callside
+        .create_opportunity(&callside_core::NewOpportunity {
+            account_id: account,
+            name: "Lost answer deal".into(),
+            close_date: "2026-11-30".into(),
+            stage: Some("qualification".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(first.status, ActionStatus::Pending, "{first:?}");
+    let sent = harness.callside.retry_outbox(None).await.unwrap();
+    assert_eq!(sent[0].status, ActionStatus::Sent, "{sent:?}");
+    let found: Vec<_> = harness
+        .org
+        .records("Opportunity")
+        .into_iter()
+        .filter(|o| o["Name"] == "Lost answer deal")
+        .collect();
+    assert_eq!(found.len(), 1, "exactly once");
+    assert_eq!(found[0]["StageName"], "Qualification");
+    assert_eq!(sent[0].record_id.as_deref(), found[0]["Id"].as_str());
+}
+
+#[tokio::test]
+async fn a_demo_is_an_event_created_exactly_once() {
+    let harness = signed_in("US").await;
+    let (account, dana) = summit_and_dana(&harness.org);
+    harness.org.inject(
+        callside_fake_org::Fault::drop_after_apply(1)
+            .method("POST")
+            .path_prefix("/services/data/v62.0/sobjects/Event"),
+    );
+    let first = harness
+        .callside
+        .schedule_demo(
+            &dana,
+            Some(&account),
+            "2026-12-01T16:00:00+01:00",
+            45,
+            "Demo Scheduled",
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.status, ActionStatus::Pending, "{first:?}");
+    let sent = harness.callside.retry_outbox(None).await.unwrap();
+    assert_eq!(sent[0].status, ActionStatus::Sent, "{sent:?}");
+    let events: Vec<_> = harness
+        .org
+        .records("Event")
+        .into_iter()
+        .filter(|e| e["WhoId"] == dana.as_str() && e["Subject"] == "Demo Scheduled")
+        .collect();
+    assert_eq!(events.len(), 1, "exactly once: {events:?}");
+    let event = &events[0];
+    assert_eq!(sent[0].record_id.as_deref(), event["Id"].as_str());
+    assert_eq!(event["DurationInMinutes"], 45);
+    assert_eq!(event["Type"], "Meeting");
+    assert_eq!(event["WhatId"], account.as_str());
+    assert!(
+        event["StartDateTime"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-01T15:00:00"),
+        "{event}"
+    );
+    assert!(
+        event["Description"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("Callside-Action: {}", first.action_id)),
+        "{event}"
+    );
+
+    let priya = lead_record(&harness.org, "Priya Raman");
+    let priya = priya["Id"].as_str().unwrap();
+    for (who, what, start, minutes, expected) in [
+        (
+            priya,
+            Some(account.as_str()),
+            "2026-12-01T15:00:00Z",
+            30,
+            "cannot be related",
+        ),
+        (dana.as_str(), None, "tomorrow at 3", 30, "not a time"),
+        (dana.as_str(), None, "2026-12-01T15:00:00Z", 0, "1 to 1440"),
+        (
+            account.as_str(),
+            None,
+            "2026-12-01T15:00:00Z",
+            30,
+            "not a Lead or Contact",
+        ),
+    ] {
+        let error = harness
+            .callside
+            .schedule_demo(who, what, start, minutes, "Demo")
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn qualification_goes_to_the_mapped_fields_and_a_lead_is_assigned() {
+    let harness = signed_in("US").await;
+    let priya = lead_record(&harness.org, "Priya Raman");
+    let priya = priya["Id"].as_str().unwrap().to_string();
+    let qualified = harness
+        .callside
+        .qualify_lead(
+            &priya,
+            Some("Budget approved for Q1"),
+            Some("Send the proposal"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(qualified.status, ActionStatus::Sent, "{qualified:?}");
+    assert_eq!(
+        lead_record(&harness.org, "Priya Raman")["Description"],
+        "Budget approved for Q1\n\nNext: Send the proposal"
+    );
+    let error = harness
+        .callside
+        .qualify_lead(&priya, Some(&"x".repeat(32_001)), None)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("32000"), "{error}");
+    let error = harness
+        .callside
+        .qualify_lead(&priya, None, Some(" "))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("next action"), "{error}");
+
+    let user = harness.org.records("User")[0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let assigned = harness.callside.assign_lead(&priya, &user).await.unwrap();
+    assert_eq!(assigned.status, ActionStatus::Sent, "{assigned:?}");
+    assert_eq!(
+        lead_record(&harness.org, "Priya Raman")["OwnerId"],
+        user.as_str()
+    );
+    let error = harness
+        .callside
+        .assign_lead(&priya, &priya)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("not a User id"), "{error}");
+}
+
+#[tokio::test]
+async fn a_mapped_field_the_org_lacks_is_named_before_anything_is_queued() {
+    let org = FakeOrg::start(0).await.unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut settings = settings(&org, data_dir.path(), "US");
+    settings.field_mapping.next_action = "Next_Steps__c".into();
+    let callside = Callside::open(
+        settings,
+        Arc::new(MemoryStore::default()),
+        "memory only".into(),
+    )
+    .unwrap();
+    callside.sign_in_with(curl).await.unwrap();
+    let error = callside.check_field_mapping().await.unwrap_err();
+    assert!(error.to_string().contains("Next_Steps__c"), "{error}");
+    let priya = lead_record(&org, "Priya Raman");
+    let error = callside
+        .qualify_lead(priya["Id"].as_str().unwrap(), Some("notes"), None)
+        .await
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("Next_Steps__c") && message.contains("field_mapping.next_action"),
+        "{message}"
+    );
+    assert!(callside.outbox(10).await.unwrap().is_empty());
+}
