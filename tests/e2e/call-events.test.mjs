@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, root, sleep, startDriver, startFakeOrg, tempDir, waitFor } from './harness.mjs';
+import { freePort, killLeftoverApps, root, sleep, startDriver, startFakeOrg, tempDir, waitFor } from './harness.mjs';
 
 let org;
 let driver;
@@ -62,6 +62,7 @@ async function startLinkDriver(env) {
       child.kill('SIGTERM');
       await Promise.race([exited, sleep(5000)]);
       if (child.exitCode === null) child.kill('SIGKILL');
+      killLeftoverApps(env.CALLSIDE_DATA_DIR);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Starts the real pieces for an end-to-end run: the demo org, tauri-driver (which starts
 // WebKitWebDriver and, per session, the real app binary), and a tiny W3C WebDriver client.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -58,6 +58,25 @@ async function stopProcess(child) {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
+/**
+ * Ends app processes left behind by a WebDriver session (WebKitWebDriver does not always
+ * end the app on DELETE /session): those started with this data directory.
+ */
+export function killLeftoverApps(dataDir) {
+  if (!dataDir) return;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+      if (command.includes('callside-app') && environ.includes(`CALLSIDE_DATA_DIR=${dataDir}`)) {
+        process.kill(Number(pid), 'SIGKILL');
+      }
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
+}
+
 /** The demo org on a free port. */
 export async function startFakeOrg() {
   const port = await freePort();
@@ -76,6 +95,20 @@ export async function startFakeOrg() {
         body: JSON.stringify({ latencyMs: ms }),
       });
       if (!response.ok) throw new Error(`setting latency failed: ${response.status}`);
+    },
+    /** Every request the org received so far: `{method, path, query, status, body, fault}`. */
+    async requests() {
+      return (await fetch(`${url}/__admin/requests`)).json();
+    },
+    /** Sets latency, API usage and limit or fault rules (see the fake org's admin.rs). */
+    async setFaults(faults) {
+      const response = await fetch(`${url}/__admin/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(faults),
+      });
+      if (!response.ok) throw new Error(`setting faults failed: ${response.status}`);
+      return response.json();
     },
     stop: () => stopProcess(child),
   };
@@ -105,7 +138,10 @@ export async function startDriver(appEnv) {
       return new Session(`${base}/session/${body.value.sessionId}`);
     },
     output: () => child.output(),
-    stop: () => stopProcess(child),
+    async stop() {
+      await stopProcess(child);
+      killLeftoverApps(appEnv.CALLSIDE_DATA_DIR);
+    },
   };
 }
 
