@@ -9,7 +9,7 @@ use callside_core::{
 };
 use tauri::{AppHandle, Emitter, State};
 
-use crate::ipc::{CallerUpdate, IpcError, CALLER_UPDATED};
+use crate::ipc::{ApiUsage, CallerUpdate, IpcError, CALLER_UPDATED};
 use crate::{AppState, MAX_NUMBER_INPUT};
 
 pub(crate) fn core(state: &AppState) -> Result<Arc<Callside>, IpcError> {
@@ -106,4 +106,38 @@ pub async fn log_call(
     request: LogCallRequest,
 ) -> Result<LogCallOutcome, IpcError> {
     Ok(core(&state)?.log_call(&request).await?)
+}
+
+/// The org's API usage as of the last response, or null before any.
+#[tauri::command]
+pub async fn api_usage(state: State<'_, AppState>) -> Result<Option<ApiUsage>, IpcError> {
+    Ok(core(&state)?
+        .api_usage()
+        .await
+        .map(|(used, limit)| ApiUsage { used, limit }))
+}
+
+/// Opens a record's Lightning page in the system browser (`$BROWSER` first). The URL
+/// is built by the core from the signed-in org and a checked record id.
+#[tauri::command]
+pub async fn open_record(state: State<'_, AppState>, record_id: String) -> Result<(), IpcError> {
+    let url = core(&state)?.record_url(&record_id).await?;
+    tauri::async_runtime::spawn_blocking(move || {
+        callside_core::salesforce::oauth::open_system_browser(url)
+    })
+    .await
+    .map_err(|error| IpcError {
+        code: callside_core::ErrorCode::Internal,
+        message: format!("The browser could not be started: {error}"),
+    })?
+    .map_err(|error| IpcError::from(callside_core::Error::from(error)))
+}
+
+/// Keeps the main window above the others (or not).
+#[tauri::command]
+pub fn set_always_on_top(window: tauri::WebviewWindow, on: bool) -> Result<(), IpcError> {
+    window.set_always_on_top(on).map_err(|error| IpcError {
+        code: callside_core::ErrorCode::Internal,
+        message: format!("The window could not be kept on top: {error}"),
+    })
 }

@@ -11,6 +11,15 @@ pub struct IpcError {
     pub message: String,
 }
 
+/// The org's API requests today: used and the daily limit (from `Sforce-Limit-Info`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct ApiUsage {
+    #[ts(type = "number")]
+    pub used: u64,
+    #[ts(type = "number")]
+    pub limit: u64,
+}
+
 /// The event that carries a pop's later, fuller or fresher data.
 pub const CALLER_UPDATED: &str = "caller-updated";
 
@@ -65,7 +74,7 @@ mod tests {
     use callside_core::*;
     use ts_rs::TS;
 
-    use super::{CallEvent, CallerUpdate, IpcError};
+    use super::{ApiUsage, CallEvent, CallerUpdate, IpcError};
 
     fn bindings_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings")
@@ -83,6 +92,7 @@ mod tests {
         NewLead::export_all_to(dir).unwrap();
         Stage::export_all_to(dir).unwrap();
         CallEvent::export_all_to(dir).unwrap();
+        ApiUsage::export_all_to(dir).unwrap();
     }
 
     /// The TypeScript types the UI imports are generated from the Rust types; this fails

@@ -59,6 +59,17 @@ pub fn run() {
                 .build(),
         )
         .plugin(tauri_plugin_deep_link::init())
+        // Remembers the window's position and size (not its visibility: a second
+        // start and a ringing call decide that; always-on-top is the UI's choice).
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        )
         .manage(CallInbox::default())
         .invoke_handler(tauri::generate_handler![
             commands::session_status,
@@ -69,6 +80,9 @@ pub fn run() {
             commands::recent_calls,
             commands::remember_pick,
             commands::clear_cache,
+            commands::api_usage,
+            commands::open_record,
+            commands::set_always_on_top,
             inbox::take_call_events,
             action_commands::rate_lead,
             action_commands::lead_statuses,

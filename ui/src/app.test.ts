@@ -710,3 +710,82 @@ describe("calls reported from outside (call-event)", () => {
     expect($("#timer").textContent).toBe("00:00");
   });
 });
+
+describe("open in Salesforce", () => {
+  it("offers a link-button on each match, opportunity and case, and opens the record", async () => {
+    backend.lookupCaller.mockResolvedValueOnce(lookupResult([contact(), lead()]));
+    await lookUp("+14155550100");
+    const buttons = $$(".open-in-salesforce");
+    const ids = buttons.map((b) => b.dataset.id);
+    expect(ids).toEqual(expect.arrayContaining([contact().id, lead().id, "006000000000001", "500000000000001"]));
+    for (const button of buttons) expect(button.closest(".match")).toBeNull();
+
+    const selected = app.callerPanel.selected?.id;
+    buttons.find((b) => b.dataset.id === lead().id)?.click();
+    await flush();
+    expect(backend.openRecord).toHaveBeenCalledWith(lead().id);
+    expect(app.callerPanel.selected?.id).toBe(selected);
+
+    $$(".open-in-salesforce").find((b) => b.dataset.id === "500000000000001")?.click();
+    await flush();
+    expect(backend.openRecord).toHaveBeenLastCalledWith("500000000000001");
+  });
+
+  it("shows why the browser did not open", async () => {
+    await lookUp("+14155550100");
+    backend.openRecord.mockRejectedValueOnce({ code: "Internal", message: "could not open a browser" });
+    $$(".open-in-salesforce")[0]?.click();
+    await flush();
+    expect($("#error-banner").hidden).toBe(false);
+    expect($("#error-message").textContent).toMatch(/could not open a browser/);
+  });
+});
+
+describe("API usage", () => {
+  it("shows the figure in the footer, refreshes after lookups and every 30 s, and clears on sign-out", async () => {
+    backend.apiUsage.mockResolvedValue({ used: 120, limit: 15000 });
+    await lookUp("+14155550100");
+    expect($("#api-usage").hidden).toBe(false);
+    expect($("#api-usage").textContent).toBe("API 120 / 15,000 today");
+    expect(repeats.some((r) => r.ms === 30_000 && !r.stopped)).toBe(true);
+
+    backend.apiUsage.mockResolvedValue({ used: 14000, limit: 15000 });
+    const calls = backend.apiUsage.mock.calls.length;
+    for (const r of repeats) if (r.ms === 30_000 && !r.stopped) r.fn();
+    await flush();
+    expect(backend.apiUsage.mock.calls.length).toBeGreaterThan(calls);
+    expect($("#api-usage").classList.contains("warn")).toBe(true);
+
+    backend.apiUsage.mockResolvedValue({ used: 15000, limit: 15000 });
+    await lookUp("+14155550100");
+    expect($("#api-usage").classList.contains("limit")).toBe(true);
+
+    $("#signout-button").click();
+    await flush();
+    expect($("#api-usage").hidden).toBe(true);
+    const afterSignOut = backend.apiUsage.mock.calls.length;
+    for (const r of repeats) if (!r.stopped) r.fn();
+    await flush();
+    expect(backend.apiUsage.mock.calls.length).toBe(afterSignOut);
+  });
+});
+
+describe("always on top", () => {
+  it("applies the toggle through the backend", async () => {
+    localStorage.clear();
+    $("#always-on-top").click();
+    await flush();
+    expect(backend.setAlwaysOnTop).toHaveBeenCalledWith(true);
+    expect($("#always-on-top").getAttribute("aria-pressed")).toBe("true");
+    localStorage.clear();
+  });
+
+  it("re-applies a remembered choice at start", async () => {
+    app.dispose();
+    backend = mockBackend();
+    const storage = { getItem: vi.fn().mockReturnValue("true"), setItem: vi.fn() };
+    app = createApp(root, backend, { clock: () => now, ticker, every, after, storage });
+    await app.start();
+    expect(backend.setAlwaysOnTop).toHaveBeenCalledWith(true);
+  });
+});

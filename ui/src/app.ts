@@ -21,6 +21,8 @@ import type { IpcError } from "./ipc/bindings/IpcError";
 import { OutboxView } from "./outbox/outbox";
 import { RecentCallsList } from "./recent/recentCalls";
 import { SessionController } from "./session/session";
+import { API_USAGE_REFRESH_MS, ApiUsageView } from "./usage/apiUsage";
+import { AlwaysOnTopToggle } from "./window/alwaysOnTop";
 import { ErrorBanner } from "./ui/errorBanner";
 import { formatDuration } from "./ui/format";
 import type { Layout } from "./ui/layout";
@@ -40,6 +42,8 @@ export interface AppOptions {
   every?: Every;
   /** Delays (how long the clear-cache status stays). */
   after?: After;
+  /** Where the always-on-top choice is remembered (default: localStorage). */
+  storage?: Pick<Storage, "getItem" | "setItem"> | null;
 }
 
 export interface App {
@@ -51,6 +55,8 @@ export interface App {
   readonly clearCache: ClearCacheControl;
   readonly actionBar: ActionBar;
   readonly outbox: OutboxView;
+  readonly apiUsage: ApiUsageView;
+  readonly alwaysOnTop: AlwaysOnTopToggle;
   /**
    * Reads the session status; resolves when the header is up to date and,
    * when signed in, the recent calls are loaded.
@@ -121,7 +127,10 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
   const actionBar = new ActionBar({
     backend,
     panel: callerPanel,
-    onDone: () => void outbox.refresh(),
+    onDone: () => {
+      void outbox.refresh();
+      void apiUsage.refresh();
+    },
     onError: (error) => {
       if (isAuthError(error)) reportError(error);
     },
@@ -131,6 +140,13 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
   const outbox = new OutboxView({ button: layout.outboxButton, panel: layout.outboxPanel }, backend, reportError);
   const repeat: Every = options.every ?? defaultEvery;
   let stopOutboxRefresh: (() => void) | null = null;
+  const apiUsage = new ApiUsageView(layout.apiUsage, () => backend.apiUsage());
+  let stopUsageRefresh: (() => void) | null = null;
+  const alwaysOnTop = new AlwaysOnTopToggle(layout.alwaysOnTop, {
+    apply: (on) => backend.setAlwaysOnTop(on),
+    onError: reportError,
+    ...(options.storage !== undefined ? { storage: options.storage } : {}),
+  });
 
   let lookupSeq = 0;
   let logging = false;
@@ -167,6 +183,9 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       void outbox.refresh();
       stopOutboxRefresh?.();
       stopOutboxRefresh = repeat(() => void outbox.refresh(), OUTBOX_REFRESH_MS);
+      void apiUsage.refresh();
+      stopUsageRefresh?.();
+      stopUsageRefresh = repeat(() => void apiUsage.refresh(), API_USAGE_REFRESH_MS);
     }
     if (!signedIn && wasSignedIn) {
       recentSeq++;
@@ -176,6 +195,9 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       stopOutboxRefresh = null;
       outbox.reset();
       actionBar.reset();
+      stopUsageRefresh?.();
+      stopUsageRefresh = null;
+      apiUsage.reset();
     }
     wasSignedIn = signedIn;
   }
@@ -197,6 +219,8 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
 
   function applyUpdate(update: CallerUpdate): void {
     const applied = callerPanel.update(update);
+    // The refresh behind a pop made requests of its own.
+    if (session.signedIn) void apiUsage.refresh();
     if (applied && update.error && isAuthError(update.error)) void session.refresh();
   }
 
@@ -289,6 +313,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
         earlyUpdates = null;
         setLookupBusy(false);
       }
+      if (session.signedIn) void apiUsage.refresh();
     }
   }
 
@@ -305,9 +330,23 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
   }
 
   layout.callerPanel.addEventListener("click", (event) => {
-    const target = event.target instanceof Element ? event.target.closest<HTMLElement>(".advance-stage") : null;
+    const element = event.target instanceof Element ? event.target : null;
+    const open = element?.closest<HTMLElement>(".open-in-salesforce");
+    if (open?.dataset.id !== undefined) {
+      void openRecord(open.dataset.id);
+      return;
+    }
+    const target = element?.closest<HTMLElement>(".advance-stage");
     if (target?.dataset.id !== undefined) void actionBar.advance(target.dataset.id);
   });
+
+  async function openRecord(recordId: string): Promise<void> {
+    try {
+      await backend.openRecord(recordId);
+    } catch (error) {
+      reportError(error);
+    }
+  }
 
   function rateSelected(rating: Rating): boolean {
     if (callerPanel.selected?.type !== "Lead") return false;
@@ -381,6 +420,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
         if (followUpDate !== "") await scheduleFollowUp(request.whoId, request.whatId, followUpTitle, followUpDate);
       }
       void outbox.refresh();
+      void apiUsage.refresh();
       // The call's length now shows in the recent calls.
       void loadRecentCalls();
     } catch (error) {
@@ -494,7 +534,10 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     clearCache,
     actionBar,
     outbox,
+    apiUsage,
+    alwaysOnTop,
     async start(): Promise<void> {
+      void alwaysOnTop.restore();
       await session.refresh();
       await recentLoad;
     },
@@ -509,6 +552,8 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       cancelTick = null;
       stopOutboxRefresh?.();
       stopOutboxRefresh = null;
+      stopUsageRefresh?.();
+      stopUsageRefresh = null;
       callerPanel.dispose();
       clearCache.dispose();
       if (unsubscribe) unsubscribe();

@@ -126,7 +126,7 @@ describe("CallerPanel", () => {
     expect(cells[2]).toMatch(/125,000/);
     expect(cells[3]).toMatch(/2025/);
     const caseCells = Array.from($$("#cases tbody tr")[0]!.querySelectorAll("td")).map((td) => td.textContent);
-    expect(caseCells).toEqual(["00001026", "Can't sign in <b>", "New", "High"]);
+    expect(caseCells).toEqual(["00001026", "Can't sign in <b>", "New", "High", "↗"]);
   });
 
   it("shows 'none open' empty states", () => {

@@ -290,7 +290,10 @@ export class CallerPanel {
         className: "matches",
         attrs: { "aria-label": "Matching Salesforce records" },
       });
-      for (const match of result.matches) list.appendChild(el("li", {}, this.renderMatch(match)));
+      for (const match of result.matches)
+        list.appendChild(
+          el("li", { className: "match-item" }, this.renderMatch(match), openInSalesforceButton(match.id, match.name)),
+        );
       this.root.appendChild(list);
       this.root.appendChild(this.details);
       this.renderDetails();
@@ -370,6 +373,20 @@ export class CallerPanel {
   }
 }
 
+/**
+ * The small "open in Salesforce" link-button beside a record (a sibling of the
+ * match card, not inside it: a button may not hold another). The app handles
+ * the click through `data-id`.
+ */
+export function openInSalesforceButton(id: string, name: string): HTMLButtonElement {
+  return el("button", {
+    className: "link-btn open-in-salesforce",
+    text: "↗",
+    data: { id },
+    attrs: { type: "button", title: "Open in Salesforce", "aria-label": `Open ${name} in Salesforce` },
+  });
+}
+
 function section(id: string, title: string, count: number, body: Node): HTMLElement {
   const headingId = `${id}-heading`;
   return el(
@@ -429,6 +446,7 @@ export function opportunitiesSection(opportunities: OpportunitySummary[]): HTMLE
                     "aria-label": `Advance ${o.name} to the next stage`,
                   },
                 }),
+                openInSalesforceButton(o.id, o.name),
               ),
             );
           }),
@@ -442,7 +460,7 @@ export function casesSection(cases: CaseSummary[]): HTMLElement {
       ? emptyState()
       : table(
           "Open cases",
-          ["Case", "Subject", "Status", "Priority"],
+          ["Case", "Subject", "Status", "Priority", ""],
           cases.map((c) =>
             el(
               "tr",
@@ -454,6 +472,7 @@ export function casesSection(cases: CaseSummary[]): HTMLElement {
                 className: `case-priority priority-${slug(c.priority ?? "")}`,
                 text: c.priority ?? "—",
               }),
+              el("td", { className: "case-actions" }, openInSalesforceButton(c.id, `case ${c.caseNumber}`)),
             ),
           ),
         );

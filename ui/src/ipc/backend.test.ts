@@ -98,6 +98,20 @@ describe("tauriBackend", () => {
     expect(invoke).toHaveBeenLastCalledWith("discard_action", { actionId: "act-1" });
   });
 
+  it("maps the API usage, open-in-Salesforce and always-on-top commands", async () => {
+    invoke.mockResolvedValueOnce({ used: 120, limit: 15000 });
+    await expect(tauriBackend.apiUsage()).resolves.toEqual({ used: 120, limit: 15000 });
+    expect(invoke).toHaveBeenLastCalledWith("api_usage", undefined);
+    invoke.mockResolvedValueOnce(null);
+    await expect(tauriBackend.apiUsage()).resolves.toBeNull();
+    invoke.mockResolvedValueOnce(null);
+    await expect(tauriBackend.openRecord("003000000000001")).resolves.toBeUndefined();
+    expect(invoke).toHaveBeenLastCalledWith("open_record", { recordId: "003000000000001" });
+    invoke.mockResolvedValueOnce(null);
+    await expect(tauriBackend.setAlwaysOnTop(true)).resolves.toBeUndefined();
+    expect(invoke).toHaveBeenLastCalledWith("set_always_on_top", { on: true });
+  });
+
   it("subscribes to caller-updated and hands over the payloads", async () => {
     const unlisten = vi.fn();
     listen.mockResolvedValueOnce(unlisten);

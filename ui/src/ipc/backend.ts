@@ -6,6 +6,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { ActionOutcome } from "./bindings/ActionOutcome";
+import type { ApiUsage } from "./bindings/ApiUsage";
 import type { CallDirection } from "./bindings/CallDirection";
 import type { CallEvent } from "./bindings/CallEvent";
 import type { CallerUpdate } from "./bindings/CallerUpdate";
@@ -82,6 +83,12 @@ export interface Backend {
   retryAction(actionId: string | null): Promise<ActionOutcome[]>;
   /** Drops a failed action from the outbox. */
   discardAction(actionId: string): Promise<void>;
+  /** The org's API requests today as of the last response (null before any). */
+  apiUsage(): Promise<ApiUsage | null>;
+  /** Opens a record's Salesforce page in the system browser. */
+  openRecord(recordId: string): Promise<void>;
+  /** Keeps the window above the others (or not). */
+  setAlwaysOnTop(on: boolean): Promise<void>;
 }
 
 export interface FollowUp {
@@ -189,5 +196,12 @@ export const tauriBackend: Backend = {
   retryAction: (actionId) => call<ActionOutcome[]>("retry_action", { actionId }),
   discardAction: async (actionId) => {
     await call<null>("discard_action", { actionId });
+  },
+  apiUsage: () => call<ApiUsage | null>("api_usage"),
+  openRecord: async (recordId) => {
+    await call<null>("open_record", { recordId });
+  },
+  setAlwaysOnTop: async (on) => {
+    await call<null>("set_always_on_top", { on });
   },
 };

@@ -66,6 +66,9 @@ export function mockBackend(): MockBackend & Backend {
     outbox: vi.fn<Backend["outbox"]>().mockResolvedValue([]),
     retryAction: vi.fn<Backend["retryAction"]>().mockResolvedValue([]),
     discardAction: vi.fn<Backend["discardAction"]>().mockResolvedValue(undefined),
+    apiUsage: vi.fn<Backend["apiUsage"]>().mockResolvedValue(null),
+    openRecord: vi.fn<Backend["openRecord"]>().mockResolvedValue(undefined),
+    setAlwaysOnTop: vi.fn<Backend["setAlwaysOnTop"]>().mockResolvedValue(undefined),
     emitCallerUpdate(update: CallerUpdate): void {
       for (const listener of Array.from(listeners)) listener(update);
     },

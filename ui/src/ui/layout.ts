@@ -36,6 +36,8 @@ export interface Layout {
   dispositionSelect: HTMLSelectElement;
   followUpDate: HTMLInputElement;
   shortcutsHelp: HTMLElement;
+  apiUsage: HTMLElement;
+  alwaysOnTop: HTMLButtonElement;
 }
 
 /** The call results the log form offers ("" = none). */
@@ -146,6 +148,13 @@ export function buildLayout(root: HTMLElement): Layout {
       className: "input",
       attrs: { type: "date", name: "follow-up-date", title: "Schedules a follow-up task for this date" },
     }),
+    apiUsage: el("span", { id: "api-usage", className: "api-usage" }),
+    alwaysOnTop: el("button", {
+      id: "always-on-top",
+      className: "btn btn-quiet btn-sm always-on-top",
+      text: "On top",
+      attrs: { type: "button", "aria-pressed": "false" },
+    }),
     shortcutsHelp: el(
       "dl",
       { id: "shortcuts-help", className: "shortcuts-help", attrs: { "aria-label": "Keyboard shortcuts" } },
@@ -162,7 +171,7 @@ export function buildLayout(root: HTMLElement): Layout {
       el("span", { className: "brand-mark", attrs: { "aria-hidden": "true" } }),
       el("h1", { className: "brand-name", text: "Callside" }),
     ),
-    el("div", { className: "session-actions" }, l.outboxButton, l.signIn, l.signOut),
+    el("div", { className: "session-actions" }, l.alwaysOnTop, l.outboxButton, l.signIn, l.signOut),
     l.sessionStatus,
   );
 
@@ -269,6 +278,7 @@ export function buildLayout(root: HTMLElement): Layout {
     l.clearCacheButton,
     l.clearCachePrompt,
     l.clearCacheStatus,
+    l.apiUsage,
     el(
       "details",
       { className: "shortcuts" },
