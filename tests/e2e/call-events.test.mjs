@@ -6,30 +6,21 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, killLeftoverApps, root, sleep, startDriver, startFakeOrg, tempDir, waitFor } from './harness.mjs';
+import { appEnv, freePort, killLeftoverApps, root, sleep, startDriver, startFakeOrg, tempDir, waitFor } from './harness.mjs';
 
 let org;
 let driver;
 let app;
-let appEnv;
+let runEnv;
 let eventsUrl;
 let token;
 
 before(async () => {
   org = await startFakeOrg();
   const eventsPort = await freePort();
-  appEnv = {
-    CALLSIDE_LOGIN_URL: org.url,
-    CALLSIDE_CLIENT_ID: 'CallsideDemoConsumerKey',
-    CALLSIDE_CALLBACK_PORT: String(await freePort()),
-    CALLSIDE_DATA_DIR: tempDir('callside-e2e-events-data-'),
-    CALLSIDE_CONFIG: join(tempDir('callside-e2e-events-config-'), 'config.toml'),
-    CALLSIDE_REGION: 'US',
-    CALLSIDE_EVENTS_PORT: String(eventsPort),
-    BROWSER: join(root, 'tests/support/headless-browser'),
-  };
+  runEnv = await appEnv(org, { CALLSIDE_EVENTS_PORT: String(eventsPort) });
   eventsUrl = `http://127.0.0.1:${eventsPort}/v1/call-events`;
-  driver = await startDriver(appEnv);
+  driver = await startDriver(runEnv);
   app = await driver.session();
 });
 
@@ -86,7 +77,7 @@ test('a softphone pops, starts and ends a call through the call-event endpoint',
   await app.waitForText('#session-status', 'Signed in as');
 
   // The app made its token on its first start, readable by the user only.
-  const tokenFile = join(appEnv.CALLSIDE_DATA_DIR, 'events-token');
+  const tokenFile = join(runEnv.CALLSIDE_DATA_DIR, 'events-token');
   await waitFor('the events token', () => existsSync(tokenFile));
   token = readFileSync(tokenFile, 'utf8').trim();
   assert.match(token, /^[0-9a-f]{64}$/);
@@ -151,7 +142,7 @@ test('a wrong token is refused and pops nothing', async () => {
 test('a deep link opened while the app runs pops in the running window', async () => {
   const link = 'callside://call?number=%2B17205550133&direction=outbound';
   const second = spawn(join(root, 'target/debug/callside-app'), [link], {
-    env: { ...process.env, ...appEnv },
+    env: { ...process.env, ...runEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -178,7 +169,7 @@ test('a deep link opened while the app runs pops in the running window', async (
 test('a tel: link the app is started with pops once the window is up', async () => {
   // Another data directory is another instance; the session comes from the keychain.
   const env = {
-    ...appEnv,
+    ...runEnv,
     CALLSIDE_DATA_DIR: tempDir('callside-e2e-link-data-'),
     CALLSIDE_EVENTS_PORT: String(await freePort()),
   };

@@ -114,6 +114,23 @@ export async function startFakeOrg() {
   };
 }
 
+/**
+ * The app's environment for a run against `org`: its own callback port, data and config
+ * directories, and the demo org's browser stand-in; `extra` adds or overrides.
+ */
+export async function appEnv(org, extra = {}) {
+  return {
+    CALLSIDE_LOGIN_URL: org.url,
+    CALLSIDE_CLIENT_ID: 'CallsideDemoConsumerKey',
+    CALLSIDE_CALLBACK_PORT: String(await freePort()),
+    CALLSIDE_DATA_DIR: tempDir('callside-e2e-data-'),
+    CALLSIDE_CONFIG: join(tempDir('callside-e2e-config-'), 'config.toml'),
+    CALLSIDE_REGION: 'US',
+    BROWSER: join(root, 'tests/support/headless-browser'),
+    ...extra,
+  };
+}
+
 /** tauri-driver with the app's environment; `session()` starts the real app. */
 export async function startDriver(appEnv) {
   const port = await freePort();

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { freePort, root, startDriver, startFakeOrg, tempDir } from './harness.mjs';
+import { appEnv, freePort, root, startDriver, startFakeOrg, tempDir } from './harness.mjs';
 
 let org;
 let driver;
@@ -11,15 +11,7 @@ let app;
 
 before(async () => {
   org = await startFakeOrg();
-  driver = await startDriver({
-    CALLSIDE_LOGIN_URL: org.url,
-    CALLSIDE_CLIENT_ID: 'CallsideDemoConsumerKey',
-    CALLSIDE_CALLBACK_PORT: String(await freePort()),
-    CALLSIDE_DATA_DIR: tempDir('callside-e2e-data-'),
-    CALLSIDE_CONFIG: join(tempDir('callside-e2e-config-'), 'config.toml'),
-    CALLSIDE_REGION: 'US',
-    BROWSER: join(root, 'tests/support/headless-browser'),
-  });
+  driver = await startDriver(await appEnv(org));
   app = await driver.session();
 });
 

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, root, startDriver, startFakeOrg, tempDir, waitFor } from './harness.mjs';
+import { appEnv, freePort, root, startDriver, startFakeOrg, tempDir, waitFor } from './harness.mjs';
 
 let org;
 let driver;
@@ -14,16 +14,7 @@ const browserLog = join(tempDir('callside-e2e-browser-'), 'opened.txt');
 
 before(async () => {
   org = await startFakeOrg();
-  driver = await startDriver({
-    CALLSIDE_LOGIN_URL: org.url,
-    CALLSIDE_CLIENT_ID: 'CallsideDemoConsumerKey',
-    CALLSIDE_CALLBACK_PORT: String(await freePort()),
-    CALLSIDE_DATA_DIR: tempDir('callside-e2e-data-'),
-    CALLSIDE_CONFIG: join(tempDir('callside-e2e-config-'), 'config.toml'),
-    CALLSIDE_REGION: 'US',
-    BROWSER: join(root, 'tests/support/recording-browser'),
-    CALLSIDE_E2E_BROWSER_LOG: browserLog,
-  });
+  driver = await startDriver(await appEnv(org, { BROWSER: join(root, 'tests/support/recording-browser'), CALLSIDE_E2E_BROWSER_LOG: browserLog }));
   app = await driver.session();
   await app.waitForText('#session-status', 'Not signed in');
   await app.click('#signin-button');
