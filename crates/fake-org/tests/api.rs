@@ -5,31 +5,15 @@ use std::collections::HashMap;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
-use reqwest::{redirect, Client, Response, StatusCode};
+use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-const REDIRECT: &str = "http://localhost:53682/oauth/callback";
-const V: &str = "/services/data/v62.0";
-
-fn client() -> Client {
-    Client::builder()
-        .redirect(redirect::Policy::none())
-        .build()
-        .expect("client")
-}
+mod common;
+use common::{client, error_code, query_of, REDIRECT, V};
 
 fn challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
-
-/// Query parameters of a URL.
-fn query_of(location: &str) -> HashMap<String, String> {
-    url::Url::parse(location)
-        .expect("location url")
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
 }
 
 struct Session {
@@ -216,10 +200,6 @@ impl Session {
         assert_eq!(body["totalSize"], json!(1), "{soql}: {body}");
         body["records"][0]["Id"].as_str().expect("Id").to_string()
     }
-}
-
-fn error_code(body: &Value) -> &str {
-    body[0]["errorCode"].as_str().unwrap_or_default()
 }
 
 fn names(records: &Value) -> Vec<String> {

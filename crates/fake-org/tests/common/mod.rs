@@ -33,7 +33,8 @@ pub fn tls_client(ca_pem: &str) -> Client {
         .expect("tls client")
 }
 
-fn query_of(location: &str) -> HashMap<String, String> {
+/// Query parameters of a URL.
+pub fn query_of(location: &str) -> HashMap<String, String> {
     url::Url::parse(location)
         .expect("location url")
         .query_pairs()
