@@ -21,6 +21,28 @@ struct Harness {
     data_dir: tempfile::TempDir,
 }
 
+impl Harness {
+    /// A change made in Salesforce by someone else (straight to the REST API with the
+    /// signed-in session); the HTTP status.
+    async fn colleague(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> u16 {
+        let session = self
+            .tokens
+            .load(&self.callside.settings().session_key())
+            .unwrap()
+            .unwrap();
+        let mut request = reqwest::Client::new()
+            .request(
+                method,
+                format!("{}/services/data/v62.0/{path}", session.instance_url),
+            )
+            .bearer_auth(session.access_token.expose());
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap().status().as_u16()
+    }
+}
+
 async fn signed_in(region: &str) -> Harness {
     let org = FakeOrg::start(0).await.unwrap();
     let data_dir = tempfile::tempdir().unwrap();
@@ -581,21 +603,14 @@ async fn a_record_deleted_in_salesforce_disappears_from_the_cache_on_refresh() {
         .iter()
         .find(|m| m.name == "Marco Rossi")
         .unwrap();
-    let session = harness
-        .tokens
-        .load(&harness.callside.settings().session_key())
-        .unwrap()
-        .unwrap();
-    let deleted = reqwest::Client::new()
-        .delete(format!(
-            "{}/services/data/v62.0/sobjects/Lead/{}",
-            session.instance_url, marco.id
-        ))
-        .bearer_auth(session.access_token.expose())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(deleted.status().as_u16(), 204);
+    let deleted = harness
+        .colleague(
+            reqwest::Method::DELETE,
+            &format!("sobjects/Lead/{}", marco.id),
+            None,
+        )
+        .await;
+    assert_eq!(deleted, 204);
 
     let (cached, mut updates) = pop_with_updates(&harness.callside, "(303) 555-0188").await;
     assert_eq!(
@@ -730,19 +745,14 @@ async fn the_best_match_shows_its_owner_and_last_activities() {
 async fn a_search_hit_on_another_country_with_the_same_digits_is_dropped() {
     let harness = signed_in("US").await;
     // A US lead whose national digits equal the UK caller's national digits.
-    let session = harness
-        .tokens
-        .load(&harness.callside.settings().session_key())
-        .unwrap()
-        .unwrap();
-    let created = reqwest::Client::new()
-        .post(format!("{}/services/data/v62.0/sobjects/Lead", session.instance_url))
-        .bearer_auth(session.access_token.expose())
-        .json(&serde_json::json!({"LastName": "Lookalike", "Company": "Portland Co", "Phone": "(207) 946-0100"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status().as_u16(), 201);
+    let created = harness
+        .colleague(
+            reqwest::Method::POST,
+            "sobjects/Lead",
+            Some(serde_json::json!({"LastName": "Lookalike", "Company": "Portland Co", "Phone": "(207) 946-0100"})),
+        )
+        .await;
+    assert_eq!(created, 201);
     let result = harness.callside.lookup("+44 20 7946 0100").await.unwrap();
     let names: Vec<&str> = result.matches.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(
@@ -1065,22 +1075,14 @@ async fn a_change_made_by_someone_else_first_is_reported_as_a_conflict() {
         .clone();
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     // A colleague edits the lead in Salesforce after the rep's panel loaded it.
-    let session = harness
-        .tokens
-        .load(&harness.callside.settings().session_key())
-        .unwrap()
-        .unwrap();
-    let edited = reqwest::Client::new()
-        .patch(format!(
-            "{}/services/data/v62.0/sobjects/Lead/{}",
-            session.instance_url, priya.id
-        ))
-        .bearer_auth(session.access_token.expose())
-        .json(&serde_json::json!({"Rating": "Cold"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(edited.status().as_u16(), 204);
+    let edited = harness
+        .colleague(
+            reqwest::Method::PATCH,
+            &format!("sobjects/Lead/{}", priya.id),
+            Some(serde_json::json!({"Rating": "Cold"})),
+        )
+        .await;
+    assert_eq!(edited, 204);
     let outcome = harness.callside.rate_lead(&priya.id, "Hot").await.unwrap();
     assert_eq!(outcome.status, ActionStatus::Failed, "{outcome:?}");
     assert!(outcome.message.unwrap().contains("changed this record"));
