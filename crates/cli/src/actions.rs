@@ -40,8 +40,14 @@ pub enum OutboxCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Remove an unsent action
+    /// Remove an unsent action (for a conflict: keep Salesforce's value)
     Discard { id: String },
+    /// Send a change that met a newer change in Salesforce again, over that change
+    Overwrite {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Waits (bounded) for a queued action to be sent, then prints and maps its outcome.
@@ -94,8 +100,13 @@ pub fn report(outcome: &ActionOutcome, json: bool) -> anyhow::Result<ExitCode> {
         }
         ActionStatus::Failed => {
             if !json {
+                let next = if outcome.conflict.is_some() {
+                    "overwrite"
+                } else {
+                    "retry"
+                };
                 eprintln!(
-                    "callside: Salesforce refused it: {} (action {}; `callside outbox retry {}` or `discard`)",
+                    "callside: Salesforce refused it: {} (action {}; `callside outbox {next} {}` or `discard`)",
                     outcome.message.as_deref().unwrap_or("no message"),
                     outcome.action_id,
                     outcome.action_id
@@ -122,13 +133,27 @@ pub async fn outbox(callside: &Callside, command: OutboxCommand) -> anyhow::Resu
                         ActionStatus::Failed => "failed",
                     };
                     let detail = match item.status {
-                        ActionStatus::Sent => item.record_id.unwrap_or_default(),
-                        _ => item.message.unwrap_or_default(),
+                        ActionStatus::Sent => item.record_id.clone().unwrap_or_default(),
+                        _ => item.message.clone().unwrap_or_default(),
                     };
                     println!(
                         "{}  {status:<7}  {}  {detail}",
                         item.action_id, item.description
                     );
+                    if let Some(conflict) = &item.conflict {
+                        for field in &conflict.fields {
+                            println!(
+                                "    {}: yours {:?}, Salesforce has {:?}",
+                                field.field,
+                                field.ours.as_deref().unwrap_or(""),
+                                field.theirs.as_deref().unwrap_or("")
+                            );
+                        }
+                        println!(
+                            "    `callside outbox overwrite {}` to send yours, `discard` to keep theirs",
+                            item.action_id
+                        );
+                    }
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -158,6 +183,13 @@ pub async fn outbox(callside: &Callside, command: OutboxCommand) -> anyhow::Resu
                 ExitCode::from(EXIT_QUEUED)
             })
         }
+        OutboxCommand::Overwrite { id, json } => {
+            let outcomes = callside.overwrite_action(&id).await?;
+            let Some(outcome) = outcomes.into_iter().find(|o| o.action_id == id) else {
+                anyhow::bail!("action {id} was not sent");
+            };
+            report(&outcome, json)
+        }
         OutboxCommand::Discard { id } => {
             callside.discard_action(&id).await?;
             println!("Discarded {id}.");
@@ -177,5 +209,6 @@ pub fn new_lead(
         last_name,
         company,
         first_name,
+        assignment_rules: None,
     }
 }

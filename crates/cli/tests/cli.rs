@@ -116,7 +116,7 @@ async fn errors_are_one_clear_line_and_a_non_zero_exit() {
 
     let login = cli.run(&["login"]).await;
     assert!(login.status.success(), "{}", stderr(&login));
-    let garbage = cli.run(&["lookup", "not a number"]).await;
+    let garbage = cli.run(&["lookup", "12"]).await;
     assert_eq!(garbage.status.code(), Some(1));
     assert!(
         stderr(&garbage).contains("is not a phone number"),
@@ -427,4 +427,117 @@ async fn a_mapped_field_the_org_lacks_is_named_at_sign_in_and_on_qualify() {
     let message = stderr(&qualify);
     assert_eq!(message.lines().count(), 1, "{message}");
     assert!(message.contains("Next_Steps__c"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrap_up_a_conflict_and_assignment_rules_from_the_command_line() {
+    let cli = Cli::new().await;
+    let login = cli.run(&["login"]).await;
+    assert!(login.status.success(), "{}", stderr(&login));
+    let record = |sobject: &str, field: &str, value: &str| -> Value {
+        cli.org
+            .records(sobject)
+            .into_iter()
+            .find(|r| r[field] == value)
+            .unwrap()
+    };
+    let dana = record("Contact", "Name", "Dana Whitfield")["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let opportunity = cli
+        .org
+        .records("Opportunity")
+        .into_iter()
+        .find(|o| o["StageName"] == "Prospecting" || o["StageName"] == "Qualification")
+        .unwrap()["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Log, follow-up and stage change in one composite request.
+    let composites = || {
+        cli.org
+            .request_log()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/composite"))
+            .count()
+    };
+    let before = composites();
+    let wrap_up = cli
+        .run(&[
+            "log-call",
+            "--who",
+            &dana,
+            "--what",
+            &opportunity,
+            "--subject",
+            "Wrap-up call",
+            "--next-steps",
+            "Send the price list",
+            "--follow-up",
+            "2026-12-04",
+            "--outcome",
+            "Demo Scheduled",
+        ])
+        .await;
+    assert!(wrap_up.status.success(), "{}", stderr(&wrap_up));
+    assert_eq!(stdout(&wrap_up).lines().count(), 3, "{}", stdout(&wrap_up));
+    assert_eq!(composites() - before, 1);
+    assert_eq!(
+        record("Opportunity", "Id", &opportunity)["StageName"],
+        "Value Proposition"
+    );
+    let task = record("Task", "Subject", "Wrap-up call");
+    assert!(task["Description"]
+        .as_str()
+        .unwrap()
+        .contains("Next steps: Send the price list"));
+    let no_opportunity = cli
+        .run(&["log-call", "--who", &dana, "--outcome", "Demo Scheduled"])
+        .await;
+    assert_eq!(no_opportunity.status.code(), Some(1));
+    assert!(stderr(&no_opportunity).contains("--what"));
+
+    // A conflict: Salesforce's value is listed, and the rep overwrites it.
+    let priya = record("Lead", "Name", "Priya Raman")["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(cli.run(&["lookup", "720-555-0133"]).await.status.success());
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    cli.org
+        .edit("Lead", &priya, serde_json::json!({"Rating": "Cold"}))
+        .unwrap();
+    let rated = cli.run(&["rate", &priya, "hot", "--json"]).await;
+    assert_eq!(rated.status.code(), Some(1), "{}", stderr(&rated));
+    let outcome: Value = serde_json::from_str(&stdout(&rated)).unwrap();
+    assert_eq!(outcome["conflict"]["fields"][0]["theirs"], "Cold");
+    let action = outcome["actionId"].as_str().unwrap().to_string();
+    let listed = stdout(&cli.run(&["outbox", "list"]).await);
+    assert!(
+        listed.contains("Rating: yours \"Hot\", Salesforce has \"Cold\"")
+            && listed.contains(&format!("callside outbox overwrite {action}")),
+        "{listed}"
+    );
+    let overwrite = cli.run(&["outbox", "overwrite", &action]).await;
+    assert!(overwrite.status.success(), "{}", stderr(&overwrite));
+    assert_eq!(record("Lead", "Id", &priya)["Rating"], "Hot");
+
+    // A new lead goes through the assignment rules only when asked.
+    let routed = cli
+        .run(&[
+            "create-lead",
+            "--phone",
+            "(415) 555-0190",
+            "--last-name",
+            "Routed",
+            "--company",
+            "Acme",
+            "--assignment-rules",
+        ])
+        .await;
+    assert!(routed.status.success(), "{}", stderr(&routed));
+    let desk = record("User", "LastName", "Desk")["Id"].clone();
+    assert_eq!(record("Lead", "LastName", "Routed")["OwnerId"], desk);
 }

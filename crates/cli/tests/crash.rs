@@ -71,7 +71,9 @@ async fn killed_at_random_points_every_action_still_lands_exactly_once() {
     }
 
     // Send it, killing the sender at random points.
-    cli.org.set_latency(Duration::from_millis(8));
+    // Queued actions go out up to 25 in one composite request, so each request is made
+    // slow enough for the kills to land while a batch is on its way.
+    cli.org.set_latency(Duration::from_millis(60));
     let mut random = Lcg(0x5eed);
     let mut kills = 0;
     for _ in 0..KILLS {

@@ -29,7 +29,7 @@ use callside_salesforce::{CompositeSubrequest, SalesforceClient};
 
 use crate::calls::{self, call_object, LogCallPayload};
 use crate::error::{Error, Result};
-use crate::model::{ActionOutcome, ActionStatus, LookupSource};
+use crate::model::{ActionOutcome, ActionStatus, Conflict, ConflictField, LookupSource};
 use crate::store::{OutboxItem, Store};
 
 /// Salesforce's default Lead rating values.
@@ -75,6 +75,10 @@ pub struct CreateLead {
     pub last_name: String,
     pub company: String,
     pub first_name: Option<String>,
+    /// Whether the org's active lead assignment rules pick the owner (`Sforce-Auto-Assign:
+    /// TRUE`); otherwise the rep owns the lead.
+    #[serde(default)]
+    pub assignment_rules: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -277,6 +281,26 @@ pub fn enqueue(store: &Store, action: &Action, now: &str) -> Result<String> {
     Ok(action_id)
 }
 
+/// Queues several actions in one transaction (all durable, or none queued); returns
+/// their ids in order.
+pub fn enqueue_all(store: &Store, actions: &[Action], now: &str) -> Result<Vec<String>> {
+    let mut rows = Vec::with_capacity(actions.len());
+    for action in actions {
+        rows.push((
+            uuid::Uuid::new_v4().to_string(),
+            action.kind(),
+            action.payload()?,
+            action.record_key(),
+        ));
+    }
+    let borrowed: Vec<(&str, &str, &str, &str)> = rows
+        .iter()
+        .map(|(id, kind, payload, key)| (id.as_str(), *kind, payload.as_str(), key.as_str()))
+        .collect();
+    store.enqueue_all(&borrowed, now)?;
+    Ok(rows.into_iter().map(|(id, ..)| id).collect())
+}
+
 /// The backoff before the next try after `attempts` failed tries: 2 s doubling to at
 /// most 5 minutes, with jitter so many clients do not retry in step.
 pub fn backoff_ms(attempts: u32, jitter: f64) -> i64 {
@@ -380,15 +404,22 @@ pub fn check_start(start: &str) -> Result<String> {
 /// Creates `record` with a Task carrying the action's key and pointing at it (`WhatId` or
 /// `WhoId` per `link_field`), in one all-or-none composite request; returns the record's
 /// id. A resend finds the record through the Task.
+/// A record to create with its keyed Task.
+struct NewRecord {
+    sobject: &'static str,
+    fields: Value,
+    headers: &'static [(&'static str, &'static str)],
+}
+
 async fn create_with_keyed_task(
     client: &SalesforceClient,
     item: &OutboxItem,
     attempted_before: bool,
-    sobject: &str,
-    record: Value,
+    record: NewRecord,
     link_field: &str,
     mut task: Value,
 ) -> Result<String> {
+    let sobject = record.sobject;
     if attempted_before {
         if let Some(found) = find_task_by_key(client, &item.id).await? {
             if let Some(id) = id_of(&found, link_field) {
@@ -402,7 +433,10 @@ async fn create_with_keyed_task(
         .composite(
             true,
             vec![
-                CompositeSubrequest::create("newRecord", sobject, record),
+                record.headers.iter().fold(
+                    CompositeSubrequest::create("newRecord", sobject, record.fields),
+                    |request, (name, value)| request.with_header(*name, *value),
+                ),
                 CompositeSubrequest::create("callLog", "Task", task),
             ],
         )
@@ -421,18 +455,174 @@ async fn create_with_keyed_task(
         .ok_or_else(|| Error::Storage(format!("Salesforce created no {sobject} id")))
 }
 
-/// Updates a record (with a precondition when one is known); returns its id.
-async fn update(
-    client: &SalesforceClient,
-    sobject: &str,
-    id: &str,
-    fields: Value,
-    if_unmodified_since: &Option<String>,
-) -> Result<String> {
-    client
-        .update(sobject, id, &fields, if_unmodified_since.as_deref())
-        .await?;
-    Ok(id.to_string())
+/// A write that is one REST request, so that it can also travel with others in one
+/// composite request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Write {
+    Create {
+        sobject: &'static str,
+        fields: Value,
+    },
+    Update {
+        sobject: &'static str,
+        id: String,
+        fields: Value,
+        if_unmodified_since: Option<String>,
+    },
+}
+
+impl Write {
+    /// Request headers: an update of a Lead says `Sforce-Auto-Assign: FALSE`, or the
+    /// org's assignment rules (which Salesforce runs by default) could hand the lead to
+    /// someone else because the rep rated it.
+    fn headers(&self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Write::Update {
+                sobject: "Lead", ..
+            } => &[(callside_salesforce::AUTO_ASSIGN, "FALSE")],
+            _ => &[],
+        }
+    }
+
+    async fn send(&self, client: &SalesforceClient) -> Result<String> {
+        match self {
+            Write::Create { sobject, fields } => {
+                Ok(client.create_with(sobject, fields, self.headers()).await?)
+            }
+            Write::Update {
+                sobject,
+                id,
+                fields,
+                if_unmodified_since,
+            } => {
+                client
+                    .update_with(
+                        sobject,
+                        id,
+                        fields,
+                        if_unmodified_since.as_deref(),
+                        self.headers(),
+                    )
+                    .await?;
+                Ok(id.clone())
+            }
+        }
+    }
+
+    fn subrequest(&self, reference_id: &str) -> Result<CompositeSubrequest> {
+        let mut request = match self {
+            Write::Create { sobject, fields } => {
+                CompositeSubrequest::create(reference_id, sobject, fields.clone())
+            }
+            Write::Update {
+                sobject,
+                id,
+                fields,
+                if_unmodified_since,
+            } => {
+                let request =
+                    CompositeSubrequest::update(reference_id, sobject, id, fields.clone());
+                match if_unmodified_since {
+                    Some(since) => request.if_unmodified_since(since)?,
+                    None => request,
+                }
+            }
+        };
+        for (name, value) in self.headers() {
+            request = request.with_header(*name, *value);
+        }
+        Ok(request)
+    }
+}
+
+/// The single request an action is, when it is one (every update, and a create that
+/// has not been attempted before: a resend must look for its key first).
+pub fn single_write(item: &OutboxItem, action: &Action) -> Option<Write> {
+    let update = |sobject, id: &str, fields, since: &Option<String>| {
+        Some(Write::Update {
+            sobject,
+            id: id.to_string(),
+            fields,
+            if_unmodified_since: since.clone(),
+        })
+    };
+    let first_attempt = !item.uncertain;
+    match action {
+        Action::LogCall(payload) if first_attempt => Some(Write::Create {
+            sobject: "Task",
+            fields: calls::task_fields(&item.id, payload),
+        }),
+        Action::FollowUp(a) if first_attempt => Some(Write::Create {
+            sobject: "Task",
+            fields: follow_up_fields(&item.id, a),
+        }),
+        Action::ScheduleDemo(a) if first_attempt => Some(Write::Create {
+            sobject: "Event",
+            fields: demo_fields(&item.id, a),
+        }),
+        Action::RateLead(a) => update(
+            "Lead",
+            &a.lead_id,
+            json!({ "Rating": a.rating }),
+            &a.if_unmodified_since,
+        ),
+        Action::SetLeadStatus(a) => update(
+            "Lead",
+            &a.lead_id,
+            json!({ "Status": a.status }),
+            &a.if_unmodified_since,
+        ),
+        Action::SetStage(a) => {
+            let mut fields = json!({ "StageName": a.stage });
+            if let Some(probability) = a.probability {
+                fields["Probability"] = json!(probability);
+            }
+            update(
+                "Opportunity",
+                &a.opportunity_id,
+                fields,
+                &a.if_unmodified_since,
+            )
+        }
+        Action::QualifyLead(a) => update(
+            "Lead",
+            &a.lead_id,
+            serde_json::to_value(&a.fields).ok()?,
+            &a.if_unmodified_since,
+        ),
+        Action::AssignLead(a) => update(
+            "Lead",
+            &a.lead_id,
+            json!({ "OwnerId": a.owner_id }),
+            &a.if_unmodified_since,
+        ),
+        _ => None,
+    }
+}
+
+fn follow_up_fields(action_id: &str, a: &FollowUp) -> Value {
+    json!({
+        "WhoId": a.who_id,
+        "WhatId": a.what_id,
+        "Subject": a.subject,
+        "ActivityDate": a.due_date,
+        "Priority": a.priority,
+        "Status": "Not Started",
+        "TaskSubtype": "Task",
+        "CallObject": call_object(action_id),
+    })
+}
+
+fn demo_fields(action_id: &str, a: &ScheduleDemo) -> Value {
+    json!({
+        "Subject": a.subject,
+        "StartDateTime": a.start,
+        "DurationInMinutes": a.minutes,
+        "WhoId": a.who_id,
+        "WhatId": a.what_id,
+        "Type": "Meeting",
+        "Description": event_key_line(action_id),
+    })
 }
 
 /// Performs an action against Salesforce; returns the id of the record it created or
@@ -443,41 +633,29 @@ async fn perform(
     action: &Action,
     attempted_before: bool,
 ) -> Result<String> {
+    if !attempted_before {
+        if let Some(write) = single_write(item, action) {
+            return write.send(client).await;
+        }
+    }
     match action {
         Action::LogCall(payload) => {
-            let fields = calls::task_fields(&item.id, &payload.request, &payload.call_date);
+            let fields = calls::task_fields(&item.id, payload);
             create_task_once(client, item, attempted_before, &fields).await
         }
-        Action::RateLead(a) => {
-            let fields = json!({ "Rating": a.rating });
-            update(client, "Lead", &a.lead_id, fields, &a.if_unmodified_since).await
+        Action::FollowUp(a) => {
+            let fields = follow_up_fields(&item.id, a);
+            create_task_once(client, item, attempted_before, &fields).await
         }
-        Action::SetLeadStatus(a) => {
-            let fields = json!({ "Status": a.status });
-            update(client, "Lead", &a.lead_id, fields, &a.if_unmodified_since).await
-        }
-        Action::SetStage(a) => {
-            let mut fields = json!({ "StageName": a.stage });
-            if let Some(probability) = a.probability {
-                fields["Probability"] = json!(probability);
-            }
-            update(
-                client,
-                "Opportunity",
-                &a.opportunity_id,
-                fields,
-                &a.if_unmodified_since,
-            )
-            .await
-        }
-        Action::CreateLead(a) => {
+        Action::ScheduleDemo(a) => {
             if attempted_before {
-                if let Some(task) = find_task_by_key(client, &item.id).await? {
-                    if let Some(lead_id) = id_of(&task, "WhoId") {
-                        return Ok(lead_id);
-                    }
+                if let Some(id) = find_event_by_key(client, &item.id, a).await? {
+                    return Ok(id);
                 }
             }
+            Ok(client.create("Event", &demo_fields(&item.id, a)).await?)
+        }
+        Action::CreateLead(a) => {
             let mut lead = json!({
                 "LastName": a.last_name,
                 "Company": a.company,
@@ -488,52 +666,31 @@ async fn perform(
             if let Some(first_name) = &a.first_name {
                 lead["FirstName"] = json!(first_name);
             }
-            let responses = client
-                .composite(
-                    true,
-                    vec![
-                        CompositeSubrequest::create("newLead", "Lead", lead),
-                        CompositeSubrequest::create(
-                            "callLog",
-                            "Task",
-                            json!({
-                                "WhoId": callside_salesforce::composite::reference("newLead", "id"),
-                                "Subject": "Lead created from a call",
-                                "TaskSubtype": "Call",
-                                "Type": "Call",
-                                "Status": "Completed",
-                                "Priority": "Normal",
-                                "CallObject": call_object(&item.id),
-                            }),
-                        ),
-                    ],
-                )
-                .await?;
-            for response in &responses {
-                if let Some(error) = response.error() {
-                    if !matches!(&error, callside_salesforce::Error::Api { code, .. } if code == "PROCESSING_HALTED")
-                    {
-                        return Err(error.into());
-                    }
-                }
-            }
-            responses
-                .first()
-                .and_then(|r| r.id().map(str::to_string))
-                .ok_or_else(|| Error::Storage("Salesforce created no lead id".into()))
-        }
-        Action::FollowUp(a) => {
-            let fields = json!({
-                "WhoId": a.who_id,
-                "WhatId": a.what_id,
-                "Subject": a.subject,
-                "ActivityDate": a.due_date,
-                "Priority": a.priority,
-                "Status": "Not Started",
-                "TaskSubtype": "Task",
-                "CallObject": call_object(&item.id),
+            let task = json!({
+                "Subject": "Lead created from a call",
+                "TaskSubtype": "Call",
+                "Type": "Call",
+                "Status": "Completed",
+                "Priority": "Normal",
             });
-            create_task_once(client, item, attempted_before, &fields).await
+            let headers: &'static [(&'static str, &'static str)] = if a.assignment_rules {
+                &[("Sforce-Auto-Assign", "TRUE")]
+            } else {
+                &[("Sforce-Auto-Assign", "FALSE")]
+            };
+            create_with_keyed_task(
+                client,
+                item,
+                attempted_before,
+                NewRecord {
+                    sobject: "Lead",
+                    fields: lead,
+                    headers,
+                },
+                "WhoId",
+                task,
+            )
+            .await
         }
         Action::CreateOpportunity(a) => {
             let mut opportunity = json!({
@@ -570,39 +727,27 @@ async fn perform(
                 client,
                 item,
                 attempted_before,
-                "Opportunity",
-                opportunity,
+                NewRecord {
+                    sobject: "Opportunity",
+                    fields: opportunity,
+                    headers: &[],
+                },
                 "WhatId",
                 task,
             )
             .await
         }
-        Action::ScheduleDemo(a) => {
-            if attempted_before {
-                if let Some(id) = find_event_by_key(client, &item.id, a).await? {
-                    return Ok(id);
-                }
-            }
-            let fields = json!({
-                "Subject": a.subject,
-                "StartDateTime": a.start,
-                "DurationInMinutes": a.minutes,
-                "WhoId": a.who_id,
-                "WhatId": a.what_id,
-                "Type": "Meeting",
-                "Description": event_key_line(&item.id),
-            });
-            Ok(client.create("Event", &fields).await?)
-        }
-        Action::QualifyLead(a) => {
-            let fields =
-                serde_json::to_value(&a.fields).map_err(|e| Error::Storage(e.to_string()))?;
-            update(client, "Lead", &a.lead_id, fields, &a.if_unmodified_since).await
-        }
-        Action::AssignLead(a) => {
-            let fields = json!({ "OwnerId": a.owner_id });
-            update(client, "Lead", &a.lead_id, fields, &a.if_unmodified_since).await
-        }
+        Action::RateLead(_)
+        | Action::SetLeadStatus(_)
+        | Action::SetStage(_)
+        | Action::QualifyLead(_)
+        | Action::AssignLead(_) => match single_write(item, action) {
+            Some(write) => write.send(client).await,
+            None => Err(Error::Storage(format!(
+                "queued action {} cannot be sent",
+                item.id
+            ))),
+        },
     }
 }
 
@@ -616,54 +761,329 @@ pub async fn send(
     jitter: f64,
 ) -> Result<ActionOutcome> {
     let action = Action::from_stored(item)?;
-    let attempted_before = item.attempts > 0;
+    let attempted_before = item.uncertain;
     store.mark_attempt(&item.id, now)?;
     let sent = perform(client, item, &action, attempted_before).await;
-    let outcome = |status, record_id: Option<String>, message: Option<String>| ActionOutcome {
+    let clock = Clock {
+        now,
+        now_ms,
+        jitter,
+    };
+    match sent {
+        Ok(record_id) => settle_sent(store, item, &action, record_id, &clock),
+        Err(error) => settle_error(client, store, item, &action, &error, &clock).await,
+    }
+}
+
+/// Whether an action can travel with others in one composite request: it is a single
+/// write (see [`single_write`]).
+pub fn travels_together(item: &OutboxItem) -> bool {
+    Action::from_stored(item).is_ok_and(|action| single_write(item, &action).is_some())
+}
+
+/// Whether an action changes an existing record (one record's changes must not
+/// overtake each other; creates are independent of each other).
+pub fn changes_a_record(item: &OutboxItem) -> bool {
+    Action::from_stored(item)
+        .is_ok_and(|action| matches!(single_write(item, &action), Some(Write::Update { .. })))
+}
+
+/// At most this many actions go in one composite request (Salesforce's limit is 25
+/// subrequests).
+pub const MAX_TOGETHER: usize = 25;
+
+/// Sends several actions that are single writes ([`travels_together`]) in one composite
+/// request, each standing alone (`allOrNone` false: one refused does not hold back the
+/// others), and records each outcome. At most one action per record, so that a record's
+/// actions never overtake each other.
+pub async fn send_together(
+    client: &SalesforceClient,
+    store: &Store,
+    items: &[OutboxItem],
+    now: &str,
+    now_ms: i64,
+    jitter: f64,
+) -> Result<Vec<ActionOutcome>> {
+    let clock = Clock {
+        now,
+        now_ms,
+        jitter,
+    };
+    let mut planned = Vec::with_capacity(items.len());
+    let mut subrequests = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let action = Action::from_stored(item)?;
+        let write = single_write(item, &action).ok_or_else(|| {
+            Error::Storage(format!(
+                "action {} cannot go in a composite request",
+                item.id
+            ))
+        })?;
+        subrequests.push(write.subrequest(&format!("action{index}"))?);
+        planned.push((item, action, write));
+    }
+    for item in items {
+        store.mark_attempt(&item.id, now)?;
+    }
+    let mut outcomes = Vec::with_capacity(items.len());
+    match client.composite(false, subrequests).await {
+        Err(error) => {
+            let error = Error::Salesforce(error);
+            for (item, action, _) in &planned {
+                outcomes.push(settle_error(client, store, item, action, &error, &clock).await?);
+            }
+        }
+        Ok(responses) => {
+            for ((item, action, write), response) in planned.iter().zip(&responses) {
+                let outcome = match response.error() {
+                    Some(error) => {
+                        let error = Error::Salesforce(error);
+                        settle_error(client, store, item, action, &error, &clock).await?
+                    }
+                    None => {
+                        let record_id = match write {
+                            Write::Update { id, .. } => Some(id.clone()),
+                            Write::Create { .. } => response.id().map(str::to_string),
+                        };
+                        match record_id {
+                            Some(id) => settle_sent(store, item, action, id, &clock)?,
+                            None => {
+                                let error =
+                                    Error::Storage("Salesforce answered without an id".into());
+                                settle_error(client, store, item, action, &error, &clock).await?
+                            }
+                        }
+                    }
+                };
+                outcomes.push(outcome);
+            }
+        }
+    }
+    Ok(outcomes)
+}
+
+struct Clock<'a> {
+    now: &'a str,
+    now_ms: i64,
+    jitter: f64,
+}
+
+fn outcome_of(item: &OutboxItem, action: &Action) -> ActionOutcome {
+    ActionOutcome {
         action_id: item.id.clone(),
         kind: action.kind().to_string(),
         description: action.describe(),
-        status,
-        record_id,
-        message,
-    };
-    match sent {
-        Ok(record_id) => {
-            store.mark_outcome(&item.id, ActionStatus::Sent, Some(&record_id), None, now)?;
-            match &action {
-                Action::CreateLead(lead) => {
-                    cache_created_lead(store, lead, &record_id, now, now_ms)?
-                }
-                Action::RateLead(_)
-                | Action::SetLeadStatus(_)
-                | Action::SetStage(_)
-                | Action::QualifyLead(_)
-                | Action::AssignLead(_) => store.forget_last_modified(&record_id)?,
-                Action::LogCall(_)
-                | Action::FollowUp(_)
-                | Action::CreateOpportunity(_)
-                | Action::ScheduleDemo(_) => {}
-            }
-            Ok(outcome(ActionStatus::Sent, Some(record_id), None))
+        status: ActionStatus::Pending,
+        record_id: None,
+        message: None,
+        conflict: None,
+    }
+}
+
+fn settle_sent(
+    store: &Store,
+    item: &OutboxItem,
+    action: &Action,
+    record_id: String,
+    clock: &Clock<'_>,
+) -> Result<ActionOutcome> {
+    store.mark_outcome(
+        &item.id,
+        ActionStatus::Sent,
+        Some(&record_id),
+        None,
+        clock.now,
+    )?;
+    match action {
+        Action::CreateLead(lead) => {
+            cache_created_lead(store, lead, &record_id, clock.now, clock.now_ms)?
         }
-        Err(Error::Salesforce(error)) if error.is_transient() || error.needs_sign_in() => {
-            let message = error.to_string();
-            store.mark_outcome(&item.id, ActionStatus::Pending, None, Some(&message), now)?;
-            store.set_next_attempt(&item.id, now_ms + backoff_ms(item.attempts + 1, jitter))?;
-            Ok(outcome(
+        Action::RateLead(_)
+        | Action::SetLeadStatus(_)
+        | Action::SetStage(_)
+        | Action::QualifyLead(_)
+        | Action::AssignLead(_) => store.forget_last_modified(&record_id)?,
+        Action::LogCall(_)
+        | Action::FollowUp(_)
+        | Action::CreateOpportunity(_)
+        | Action::ScheduleDemo(_) => {}
+    }
+    Ok(ActionOutcome {
+        status: ActionStatus::Sent,
+        record_id: Some(record_id),
+        ..outcome_of(item, action)
+    })
+}
+
+async fn settle_error(
+    client: &SalesforceClient,
+    store: &Store,
+    item: &OutboxItem,
+    action: &Action,
+    error: &Error,
+    clock: &Clock<'_>,
+) -> Result<ActionOutcome> {
+    let message = error.to_string();
+    let answered = match error {
+        Error::Salesforce(e) => !matches!(
+            e,
+            callside_salesforce::Error::Unreachable(_)
+                | callside_salesforce::Error::Timeout
+                | callside_salesforce::Error::Decode(_)
+        ),
+        _ => true,
+    };
+    // Salesforce refused the write itself (its transaction rolled back): nothing to look
+    // up next time. After an uncertain attempt the refusal may have answered the key
+    // lookup instead, so a create stays uncertain.
+    if answered && (!item.uncertain || changes_a_record(item)) {
+        store.mark_answered(&item.id)?;
+    }
+    match error {
+        Error::Salesforce(e) if e.is_transient() || e.needs_sign_in() => {
+            store.mark_outcome(
+                &item.id,
                 ActionStatus::Pending,
                 None,
-                Some(format!(
+                Some(&message),
+                clock.now,
+            )?;
+            store.set_next_attempt(
+                &item.id,
+                clock.now_ms + backoff_ms(item.attempts + 1, clock.jitter),
+            )?;
+            Ok(ActionOutcome {
+                message: Some(format!(
                     "Saved; it will be sent when Salesforce is reachable. ({message})"
                 )),
-            ))
+                ..outcome_of(item, action)
+            })
         }
-        Err(error) => {
-            let message = error.to_string();
-            store.mark_outcome(&item.id, ActionStatus::Failed, None, Some(&message), now)?;
-            Ok(outcome(ActionStatus::Failed, None, Some(message)))
+        Error::Salesforce(e) if e.kind() == callside_salesforce::ErrorKind::Conflict => {
+            let conflict = read_conflict(client, item, action).await;
+            if let (Some(conflict), Some(Write::Update { id, .. })) =
+                (&conflict, single_write(item, action))
+            {
+                // An earlier attempt of this very action got through (its answer was
+                // lost): the record already holds our values.
+                if item.uncertain && conflict.fields.iter().all(|f| f.ours == f.theirs) {
+                    return settle_sent(store, item, action, id, clock);
+                }
+            }
+            let message = match &conflict {
+                Some(Conflict {
+                    modified_by: Some(who),
+                    ..
+                }) => format!(
+                    "{who} changed this record in Salesforce after you opened it. Overwrite it with your change, or keep theirs."
+                ),
+                _ => "Someone changed this record in Salesforce after you opened it. Overwrite it with your change, or keep theirs.".to_string(),
+            };
+            store.mark_outcome(
+                &item.id,
+                ActionStatus::Failed,
+                None,
+                Some(&message),
+                clock.now,
+            )?;
+            if let Some(conflict) = &conflict {
+                let json =
+                    serde_json::to_string(conflict).map_err(|e| Error::Storage(e.to_string()))?;
+                store.set_conflict(&item.id, &json)?;
+            }
+            Ok(ActionOutcome {
+                status: ActionStatus::Failed,
+                message: Some(message),
+                conflict,
+                ..outcome_of(item, action)
+            })
+        }
+        _ => {
+            store.mark_outcome(
+                &item.id,
+                ActionStatus::Failed,
+                None,
+                Some(&message),
+                clock.now,
+            )?;
+            Ok(ActionOutcome {
+                status: ActionStatus::Failed,
+                message: Some(message),
+                ..outcome_of(item, action)
+            })
         }
     }
+}
+
+fn as_text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Reads what Salesforce holds now in the fields an update refused as a conflict was
+/// going to set (one query); `None` when it cannot be read (offline, say).
+async fn read_conflict(
+    client: &SalesforceClient,
+    item: &OutboxItem,
+    action: &Action,
+) -> Option<Conflict> {
+    let Some(Write::Update {
+        sobject,
+        id,
+        fields,
+        ..
+    }) = single_write(item, action)
+    else {
+        return None;
+    };
+    let names: Vec<&String> = fields.as_object()?.keys().collect();
+    let mut select: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+    select.extend(["LastModifiedDate", "LastModifiedBy.Name"]);
+    let found = client
+        .query(&format!(
+            "SELECT {} FROM {sobject} WHERE Id = {}",
+            select.join(", "),
+            soql_string(&id)
+        ))
+        .await
+        .map_err(|error| tracing::warn!("the conflicting record could not be read: {error}"))
+        .ok()?;
+    let record = found.records.into_iter().next()?;
+    Some(Conflict {
+        fields: names
+            .iter()
+            .map(|name| ConflictField {
+                field: name.to_string(),
+                ours: as_text(fields.get(name.as_str())),
+                theirs: as_text(record.get(name.as_str())),
+            })
+            .collect(),
+        modified_at: as_text(record.get("LastModifiedDate")),
+        modified_by: as_text(record.get("LastModifiedBy").and_then(|by| by.get("Name"))),
+    })
+}
+
+/// The action with its precondition moved to `last_modified`: sent again, it
+/// overwrites the change the rep saw in the conflict, but not a newer one.
+pub fn with_precondition(action: &Action, last_modified: Option<String>) -> Option<Action> {
+    let mut action = action.clone();
+    match &mut action {
+        Action::RateLead(a) => a.if_unmodified_since = last_modified,
+        Action::SetLeadStatus(a) => a.if_unmodified_since = last_modified,
+        Action::SetStage(a) => a.if_unmodified_since = last_modified,
+        Action::QualifyLead(a) => a.if_unmodified_since = last_modified,
+        Action::AssignLead(a) => a.if_unmodified_since = last_modified,
+        _ => return None,
+    }
+    Some(action)
+}
+
+/// The payload to store for an action.
+pub fn payload_of(action: &Action) -> Result<String> {
+    action.payload()
 }
 
 /// Salesforce's search index takes minutes to see a new record; a lead created here is
@@ -679,7 +1099,7 @@ fn cache_created_lead(
         Some(first) => format!("{first} {}", lead.last_name),
         None => lead.last_name.clone(),
     };
-    let fields = json!({"attributes": {"type": "Lead"}, "Id": lead_id, "Name": name, "Company": lead.company, "Phone": lead.phone});
+    let fields = json!({"attributes": {"type": "Lead"}, "Id": lead_id, "Name": name, "Company": lead.company, "Phone": lead.phone, "LeadSource": "Phone Call"});
     let caller = crate::model::CallerMatch {
         record_type: crate::model::RecordType::Lead,
         id: lead_id.to_string(),
@@ -690,10 +1110,14 @@ fn cache_created_lead(
         phone: Some(lead.phone.clone()),
         status: Some("Open - Not Contacted".into()),
         rating: None,
+        lead_source: Some("Phone Call".into()),
         owner: None,
         opportunities: Vec::new(),
         cases: Vec::new(),
         activities: Vec::new(),
+        email: None,
+        account: None,
+        panels: None,
     };
     let mut result = store
         .cached_lookup(&lead.e164)?
@@ -722,6 +1146,10 @@ fn cache_created_lead(
 pub fn stored_outcome(item: &OutboxItem) -> ActionOutcome {
     let action = Action::from_stored(item);
     ActionOutcome {
+        conflict: item
+            .conflict_json
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok()),
         action_id: item.id.clone(),
         kind: item.kind.clone(),
         description: action

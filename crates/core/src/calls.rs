@@ -24,6 +24,10 @@ pub struct LogCallPayload {
     pub request: LogCallRequest,
     /// The day of the call (YYYY-MM-DD), the Task's due date.
     pub call_date: String,
+    /// Task fields an admin mapped (`Call_Outcome__c`, `Next_Steps__c`...) and their
+    /// values, fixed when the rep clicked.
+    #[serde(default)]
+    pub mapped_fields: std::collections::BTreeMap<String, String>,
 }
 
 /// A Salesforce id: 15 or 18 letters and digits.
@@ -78,14 +82,53 @@ pub fn validate(request: &LogCallRequest) -> Result<()> {
             ));
         }
     }
+    if let Some(next_steps) = &request.next_steps {
+        let length = next_steps.chars().count();
+        if length > MAX_NOTES {
+            return invalid(format!(
+                "The next steps are {length} characters long; Salesforce keeps at most {MAX_NOTES}."
+            ));
+        }
+    }
     if request.duration_seconds > MAX_DURATION_SECONDS {
         return invalid("A call cannot last more than 24 hours.".into());
     }
     Ok(())
 }
 
+/// What the outbox stores for a call: the request, the day, and the mapped custom
+/// fields (the call's result and next steps into the Task fields `mapping` names; next
+/// steps without a field of their own end the Description).
+pub fn payload(
+    request: &LogCallRequest,
+    call_date: &str,
+    mapping: &crate::settings::FieldMapping,
+) -> LogCallPayload {
+    let mut mapped_fields = std::collections::BTreeMap::new();
+    let text = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    if let (Some(field), Some(outcome)) = (&mapping.call_outcome, text(&request.disposition)) {
+        mapped_fields.insert(field.clone(), outcome);
+    }
+    if let (Some(field), Some(next)) = (&mapping.next_steps, text(&request.next_steps)) {
+        mapped_fields.insert(field.clone(), next);
+    }
+    LogCallPayload {
+        request: request.clone(),
+        call_date: call_date.to_string(),
+        mapped_fields,
+    }
+}
+
 /// The Task a call log becomes.
-pub fn task_fields(action_id: &str, request: &LogCallRequest, call_date: &str) -> Value {
+pub fn task_fields(action_id: &str, payload: &LogCallPayload) -> Value {
+    let request = &payload.request;
+    let call_date = &payload.call_date;
     let (call_type, default_subject) = match request.direction {
         CallDirection::Inbound => ("Inbound", "Inbound call"),
         CallDirection::Outbound => ("Outbound", "Outbound call"),
@@ -96,7 +139,22 @@ pub fn task_fields(action_id: &str, request: &LogCallRequest, call_date: &str) -
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .unwrap_or(default_subject);
-    json!({
+    let next_steps = request
+        .next_steps
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let description = match next_steps {
+        Some(next) if !payload.mapped_fields.values().any(|v| v == next) => {
+            if request.notes.trim().is_empty() {
+                format!("Next steps: {next}")
+            } else {
+                format!("{}\n\nNext steps: {next}", request.notes)
+            }
+        }
+        _ => request.notes.clone(),
+    };
+    let mut task = json!({
         "Subject": subject,
         "TaskSubtype": "Call",
         "Type": "Call",
@@ -106,11 +164,15 @@ pub fn task_fields(action_id: &str, request: &LogCallRequest, call_date: &str) -
         "CallDurationInSeconds": request.duration_seconds,
         "CallObject": call_object(action_id),
         "CallDisposition": request.disposition.as_deref().map(str::trim).filter(|d| !d.is_empty()),
-        "Description": request.notes,
+        "Description": description,
         "WhoId": request.who_id,
         "WhatId": request.what_id,
         "ActivityDate": call_date,
-    })
+    });
+    for (field, value) in &payload.mapped_fields {
+        task[field] = json!(value);
+    }
+    task
 }
 
 /// The idempotency key written to the Task's `CallObject` field.
@@ -126,10 +188,11 @@ pub fn enqueue(
     now: &str,
 ) -> Result<String> {
     validate(request)?;
-    let action = crate::actions::Action::LogCall(LogCallPayload {
-        request: request.clone(),
-        call_date: call_date.to_string(),
-    });
+    let action = crate::actions::Action::LogCall(payload(
+        request,
+        call_date,
+        &crate::settings::FieldMapping::default(),
+    ));
     crate::actions::enqueue(store, &action, now)
 }
 
@@ -146,12 +209,41 @@ mod tests {
             notes: "Wants a quote".into(),
             subject: None,
             disposition: Some("Interested".into()),
+            next_steps: None,
         }
     }
 
     #[test]
+    fn mapped_fields_get_the_result_and_next_steps() {
+        let mapping = crate::settings::FieldMapping {
+            call_outcome: Some("Call_Outcome__c".into()),
+            next_steps: Some("Next_Steps__c".into()),
+            ..Default::default()
+        };
+        let mut with_next = request();
+        with_next.next_steps = Some(" Send the quote ".into());
+        let task = task_fields("k", &payload(&with_next, "2026-11-25", &mapping));
+        assert_eq!(task["Call_Outcome__c"], "Interested");
+        assert_eq!(task["CallDisposition"], "Interested");
+        assert_eq!(task["Next_Steps__c"], "Send the quote");
+        assert_eq!(task["Description"], "Wants a quote");
+
+        // Without a field of their own, next steps end the Description.
+        let task = task_fields("k", &payload(&with_next, "2026-11-25", &Default::default()));
+        assert_eq!(
+            task["Description"],
+            "Wants a quote\n\nNext steps: Send the quote"
+        );
+        assert!(task.get("Next_Steps__c").is_none());
+        assert!(task.get("Call_Outcome__c").is_none());
+    }
+
+    #[test]
     fn a_call_becomes_a_completed_call_task() {
-        let task = task_fields("abc", &request(), "2026-11-25");
+        let task = task_fields(
+            "abc",
+            &payload(&request(), "2026-11-25", &Default::default()),
+        );
         assert_eq!(task["TaskSubtype"], "Call");
         assert_eq!(task["Type"], "Call");
         assert_eq!(task["Status"], "Completed");

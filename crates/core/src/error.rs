@@ -9,7 +9,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// The user gave something unusable (not a phone number, an over-long note...).
-    #[error("{0}")]
+    /// Input quoted in the message is shortened, so pasting a page into a field gives a
+    /// message a person can read.
+    #[error("{}", shorten_quoted(.0))]
     InvalidInput(String),
     #[error(transparent)]
     Salesforce(#[from] callside_salesforce::Error),
@@ -66,5 +68,55 @@ impl Error {
                 }
             }
         }
+    }
+}
+
+/// At most this many characters of a quoted input are shown in a message.
+const SHOWN_CHARS: usize = 40;
+
+/// Shortens each double-quoted part of `message` (as `{:?}` writes it) to
+/// [`SHOWN_CHARS`] characters and an ellipsis.
+fn shorten_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(512));
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '"' {
+            continue;
+        }
+        let mut kept = 0;
+        let mut escaped = false;
+        for c in chars.by_ref() {
+            let closing = c == '"' && !escaped;
+            escaped = c == '\\' && !escaped;
+            if closing {
+                if kept > SHOWN_CHARS {
+                    out.push('…');
+                }
+                out.push('"');
+                break;
+            }
+            kept += 1;
+            if kept <= SHOWN_CHARS {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod shorten_tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_input_is_shortened_and_short_input_kept() {
+        let long = format!("{:?} is not a rating.", "x".repeat(1000));
+        let shown = Error::InvalidInput(long).to_string();
+        assert_eq!(shown, format!("\"{}…\" is not a rating.", "x".repeat(40)));
+        let short = Error::InvalidInput("\"Lukewarm\" is not a rating.".into()).to_string();
+        assert_eq!(short, "\"Lukewarm\" is not a rating.");
+        let escaped = Error::InvalidInput(format!("{:?} x", "a\"b")).to_string();
+        assert_eq!(escaped, "\"a\\\"b\" x");
     }
 }

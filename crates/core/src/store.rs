@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
-use crate::model::{ActionStatus, LookupResult};
+use crate::model::{ActionStatus, LookupResult, SearchResult};
 
 const MIGRATIONS: &[&str] = &[
     // 1: cache of lookups and records, and the outbox.
@@ -76,7 +76,34 @@ const MIGRATIONS: &[&str] = &[
          created_ms INTEGER NOT NULL
      );
      CREATE INDEX created_record_number ON created_record(e164);",
+    // 5: what Salesforce held when an update met a newer change (a 412), for the rep.
+    // Whether the last attempt may have reached Salesforce without an answer (then a
+    // create is looked up by its key before it is sent again).
+    "ALTER TABLE outbox ADD COLUMN conflict_json TEXT;
+     ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;
+     UPDATE outbox SET uncertain = 1 WHERE attempts > 0 AND status != 'sent';",
+    // 6: results of searches by email address, domain or name (cache).
+    "CREATE TABLE cached_search (
+         key TEXT PRIMARY KEY,
+         result_json TEXT NOT NULL,
+         fetched_ms INTEGER NOT NULL
+     );",
+    // 7: every Salesforce request's family, duration and outcome, for API health
+    // (crate::metrics::ApiRecorder; kept two days).
+    "CREATE TABLE api_request (
+         at_ms INTEGER NOT NULL,
+         family TEXT NOT NULL,
+         elapsed_ms INTEGER NOT NULL,
+         status INTEGER NOT NULL,
+         error_code TEXT,
+         used INTEGER,
+         api_limit INTEGER
+     );
+     CREATE INDEX api_request_at ON api_request(at_ms);",
 ];
+
+/// At most this many search results are cached (the newest stay).
+pub const MAX_CACHED_SEARCHES: u32 = 500;
 
 /// How much the cache may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +144,11 @@ pub struct OutboxItem {
     pub attempts: u32,
     pub result_id: Option<String>,
     pub last_error: Option<String>,
+    /// The record as Salesforce held it when this update was refused as a conflict.
+    pub conflict_json: Option<String>,
+    /// The last attempt got no answer (or the app stopped during it): it may have
+    /// reached Salesforce.
+    pub uncertain: bool,
 }
 
 /// A record as cached, with the E.164 numbers it answers to.
@@ -131,6 +163,12 @@ pub struct CachedRecord<'a> {
 pub struct Store {
     connection: Mutex<Connection>,
     path: PathBuf,
+    /// False when the settings forbid caching (`cache_enabled = false`): the cache
+    /// tables are emptied and every write to them is skipped; the outbox is unaffected.
+    caching: std::sync::atomic::AtomicBool,
+    /// Fields the administrator marks sensitive: their values are left out of the cache
+    /// (`crate::audit::cache_record_fields`, `cache_result_json`).
+    sensitive: std::sync::RwLock<Vec<String>>,
 }
 
 /// The database path of one org.
@@ -180,11 +218,38 @@ impl Store {
         Ok(Store {
             connection: Mutex::new(connection),
             path: path.to_path_buf(),
+            caching: std::sync::atomic::AtomicBool::new(true),
+            sensitive: std::sync::RwLock::new(Vec::new()),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Turns the cache off for this store: empties it (cached records and lookups,
+    /// picks, recent calls, created records) and writes nothing to it from now on.
+    pub fn disable_cache(&self) -> Result<()> {
+        self.caching
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        self.purge_cache()
+    }
+
+    /// Leaves the values of these fields (API names) out of everything cached from now on.
+    pub fn set_sensitive_fields(&self, fields: &[String]) {
+        *self.sensitive.write().unwrap_or_else(|e| e.into_inner()) = fields.to_vec();
+    }
+
+    fn sensitive_fields(&self) -> Vec<String> {
+        self.sensitive
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Whether the cache may be written and read.
+    pub fn caching(&self) -> bool {
+        self.caching.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Stores a lookup's result and the records it showed, replacing older copies.
@@ -205,10 +270,14 @@ impl Store {
         lookups: &[(&LookupResult, &[CachedRecord<'_>])],
         now_ms: i64,
     ) -> Result<()> {
+        if !self.caching() {
+            return Ok(());
+        }
+        let sensitive = self.sensitive_fields();
         let mut connection = self.connection.lock().unwrap();
         let transaction = connection.transaction()?;
         for (result, records) in lookups {
-            save_one(&transaction, result, records, now_ms)?;
+            save_one(&transaction, result, records, now_ms, &sensitive)?;
         }
         transaction.commit()?;
         Ok(())
@@ -222,6 +291,9 @@ impl Store {
         now_ms: i64,
         max_age_ms: i64,
     ) -> Result<Option<LookupResult>> {
+        if !self.caching() {
+            return Ok(None);
+        }
         let connection = self.connection.lock().unwrap();
         let json: Option<String> = connection
             .query_row(
@@ -243,6 +315,9 @@ impl Store {
 
     /// The last result fetched for a number, whatever its age.
     pub fn cached_lookup(&self, e164: &str) -> Result<Option<LookupResult>> {
+        if !self.caching() {
+            return Ok(None);
+        }
         let connection = self.connection.lock().unwrap();
         let json: Option<String> = connection
             .query_row(
@@ -264,6 +339,10 @@ impl Store {
         let cutoff = now_ms.saturating_sub(limits.max_age_ms);
         transaction.execute(
             "DELETE FROM cached_lookup WHERE fetched_ms < ?1",
+            params![cutoff],
+        )?;
+        transaction.execute(
+            "DELETE FROM cached_search WHERE fetched_ms < ?1",
             params![cutoff],
         )?;
         transaction.execute_batch(
@@ -302,6 +381,9 @@ impl Store {
 
     /// Remembers which record the rep picked for a number shown with several matches.
     pub fn remember_pick(&self, e164: &str, record_id: &str, now_ms: i64) -> Result<()> {
+        if !self.caching() {
+            return Ok(());
+        }
         let connection = self.connection.lock().unwrap();
         connection.execute(
             "INSERT INTO number_pick (e164, record_id, picked_ms) VALUES (?1, ?2, ?3)
@@ -322,8 +404,12 @@ impl Store {
             .optional()?)
     }
 
-    /// Adds a call to the recent-calls list; returns its id.
+    /// Adds a call to the recent-calls list; returns its id (0: the cache is off, and
+    /// the call is not kept).
     pub fn add_recent_call(&self, row: &RecentCallRow) -> Result<i64> {
+        if !self.caching() {
+            return Ok(0);
+        }
         let connection = self.connection.lock().unwrap();
         connection.execute(
             "INSERT INTO recent_call (e164, record_id, record_type, record_name, direction, started_ms, duration_seconds)
@@ -394,6 +480,7 @@ fn save_one(
     result: &LookupResult,
     records: &[CachedRecord<'_>],
     now_ms: i64,
+    sensitive: &[String],
 ) -> Result<()> {
     transaction.execute(
         "DELETE FROM cached_record_phone WHERE e164 = ?1",
@@ -410,7 +497,7 @@ fn save_one(
                 record.id,
                 record.sobject,
                 record.name,
-                record.fields.to_string(),
+                crate::audit::cache_record_fields(record.fields, sensitive),
                 result.fetched_at,
                 now_ms
             ],
@@ -422,7 +509,7 @@ fn save_one(
             )?;
         }
     }
-    let json = serde_json::to_string(result).map_err(|e| Error::Storage(e.to_string()))?;
+    let json = crate::audit::cache_result_json(result, sensitive)?;
     transaction.execute(
         "INSERT INTO cached_lookup (e164, result_json, fetched_at, fetched_ms) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(e164) DO UPDATE SET result_json = excluded.result_json,
@@ -453,9 +540,86 @@ impl Store {
         let connection = self.connection.lock().unwrap();
         connection.execute_batch(
             "DELETE FROM cached_lookup; DELETE FROM cached_record_phone; DELETE FROM cached_record;
-             DELETE FROM number_pick; DELETE FROM recent_call; DELETE FROM created_record;",
+             DELETE FROM number_pick; DELETE FROM recent_call; DELETE FROM created_record;
+             DELETE FROM cached_search;",
         )?;
         Ok(())
+    }
+
+    /// Stores a search's result under its key, and the records it showed (for the
+    /// conflict check of a later change to one of them).
+    pub fn save_search(
+        &self,
+        key: &str,
+        result: &SearchResult,
+        records: &[CachedRecord<'_>],
+        now_ms: i64,
+    ) -> Result<()> {
+        if !self.caching() {
+            return Ok(());
+        }
+        let sensitive = self.sensitive_fields();
+        let json = crate::audit::cache_result_json(result, &sensitive)?;
+        let mut connection = self.connection.lock().unwrap();
+        let transaction = connection.transaction()?;
+        for record in records {
+            transaction.execute(
+                "INSERT INTO cached_record (id, sobject, name, fields_json, fetched_at, fetched_ms, last_used_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                 ON CONFLICT(id) DO UPDATE SET sobject = excluded.sobject, name = excluded.name,
+                     fields_json = excluded.fields_json, fetched_at = excluded.fetched_at,
+                     fetched_ms = excluded.fetched_ms, last_used_ms = excluded.last_used_ms",
+                params![
+                    record.id,
+                    record.sobject,
+                    record.name,
+                    crate::audit::cache_record_fields(record.fields, &sensitive),
+                    result.fetched_at,
+                    now_ms
+                ],
+            )?;
+        }
+        transaction.execute(
+            "INSERT INTO cached_search (key, result_json, fetched_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT(key) DO UPDATE SET result_json = excluded.result_json,
+                 fetched_ms = excluded.fetched_ms",
+            params![key, json, now_ms],
+        )?;
+        transaction.execute(
+            "DELETE FROM cached_search WHERE key NOT IN (
+                 SELECT key FROM cached_search ORDER BY fetched_ms DESC, key LIMIT ?1)",
+            params![MAX_CACHED_SEARCHES],
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// The last result of a search, if any and not older than `max_age_ms` (with
+    /// `max_age_ms` = `i64::MAX`, whatever its age).
+    pub fn cached_search(
+        &self,
+        key: &str,
+        now_ms: i64,
+        max_age_ms: i64,
+    ) -> Result<Option<SearchResult>> {
+        if !self.caching() {
+            return Ok(None);
+        }
+        let connection = self.connection.lock().unwrap();
+        let json: Option<String> = connection
+            .query_row(
+                "SELECT result_json FROM cached_search WHERE key = ?1 AND fetched_ms >= ?2",
+                params![key, now_ms.saturating_sub(max_age_ms)],
+                |row| row.get(0),
+            )
+            .optional()?;
+        drop(connection);
+        match json {
+            Some(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|e| Error::Storage(format!("a cached search is unreadable: {e}"))),
+            None => Ok(None),
+        }
     }
 
     /// Runs `write` with every commit synced to disk (`synchronous = FULL`), so it
@@ -508,15 +672,15 @@ impl Store {
     pub fn due(&self, now_ms: i64) -> Result<Vec<OutboxItem>> {
         let connection = self.connection.lock().unwrap();
         let mut statement = connection.prepare(
-            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, record_key, next_attempt_ms
+            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain, record_key, next_attempt_ms
              FROM outbox WHERE status = 'pending' ORDER BY created_at, rowid",
         )?;
         let rows = statement
             .query_map([], |row| {
                 Ok((
                     outbox_row(row)?,
-                    row.get::<_, String>(7)?,
-                    row.get::<_, i64>(8)?,
+                    row.get::<_, String>(9)?,
+                    row.get::<_, i64>(10)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -547,6 +711,9 @@ impl Store {
 
     /// Notes a record Callside created for a number.
     pub fn remember_created(&self, record_id: &str, e164: &str, now_ms: i64) -> Result<()> {
+        if !self.caching() {
+            return Ok(());
+        }
         let connection = self.connection.lock().unwrap();
         connection.execute(
             "INSERT OR REPLACE INTO created_record (record_id, e164, created_ms) VALUES (?1, ?2, ?3)",
@@ -619,7 +786,7 @@ impl Store {
     pub fn outbox(&self, limit: u32) -> Result<Vec<OutboxItem>> {
         let connection = self.connection.lock().unwrap();
         let mut statement = connection.prepare(
-            "SELECT id, kind, payload_json, status, attempts, result_id, last_error
+            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain
              FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?1",
         )?;
         let items = statement
@@ -633,7 +800,7 @@ impl Store {
         let changed = self.durably(|connection| {
             connection.execute(
                 "UPDATE outbox SET status = 'pending', next_attempt_ms = 0, last_error = NULL,
-                     payload_json = COALESCE(?2, payload_json), updated_at = ?3
+                     conflict_json = NULL, payload_json = COALESCE(?2, payload_json), updated_at = ?3
                  WHERE id = ?1 AND status != 'sent'",
                 params![id, payload_json, now],
             )
@@ -666,7 +833,7 @@ impl Store {
         let connection = self.connection.lock().unwrap();
         Ok(connection
             .query_row(
-                "SELECT id, kind, payload_json, status, attempts, result_id, last_error
+                "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain
                  FROM outbox WHERE id = ?1",
                 params![id],
                 outbox_row,
@@ -678,7 +845,7 @@ impl Store {
     pub fn pending(&self) -> Result<Vec<OutboxItem>> {
         let connection = self.connection.lock().unwrap();
         let mut statement = connection.prepare(
-            "SELECT id, kind, payload_json, status, attempts, result_id, last_error
+            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain
              FROM outbox WHERE status = 'pending' ORDER BY created_at, rowid",
         )?;
         let items = statement
@@ -687,11 +854,47 @@ impl Store {
         Ok(items)
     }
 
+    /// Salesforce answered the last attempt (with a refusal): it changed nothing.
+    pub fn mark_answered(&self, id: &str) -> Result<()> {
+        self.durably(|connection| {
+            connection.execute("UPDATE outbox SET uncertain = 0 WHERE id = ?1", params![id])
+        })?;
+        Ok(())
+    }
+
+    /// Keeps what Salesforce held when an update was refused as a conflict.
+    pub fn set_conflict(&self, id: &str, conflict_json: &str) -> Result<()> {
+        self.durably(|connection| {
+            connection.execute(
+                "UPDATE outbox SET conflict_json = ?2 WHERE id = ?1",
+                params![id, conflict_json],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Queues several actions in one transaction: all of them are durable when this
+    /// returns, or none is queued.
+    pub fn enqueue_all(&self, actions: &[(&str, &str, &str, &str)], now: &str) -> Result<()> {
+        self.durably(|connection| {
+            let transaction = connection.unchecked_transaction()?;
+            for (id, kind, payload_json, record_key) in actions {
+                transaction.execute(
+                    "INSERT INTO outbox (id, kind, payload_json, status, record_key, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5)",
+                    params![id, kind, payload_json, record_key, now],
+                )?;
+            }
+            transaction.commit()
+        })?;
+        Ok(())
+    }
+
     /// Records that a send is about to start, so a crash mid-send is known afterwards.
     pub fn mark_attempt(&self, id: &str, now: &str) -> Result<()> {
         self.durably(|connection| {
             connection.execute(
-                "UPDATE outbox SET attempts = attempts + 1, updated_at = ?2 WHERE id = ?1",
+                "UPDATE outbox SET attempts = attempts + 1, uncertain = 1, updated_at = ?2 WHERE id = ?1",
                 params![id, now],
             )
         })?;
@@ -727,6 +930,8 @@ fn outbox_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
         attempts: row.get(4)?,
         result_id: row.get(5)?,
         last_error: row.get(6)?,
+        conflict_json: row.get(7)?,
+        uncertain: row.get(8)?,
     })
 }
 

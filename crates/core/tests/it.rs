@@ -349,6 +349,7 @@ async fn a_logged_call_becomes_a_completed_call_task() {
             notes: notes.clone(),
             subject: None,
             disposition: None,
+            next_steps: None,
         })
         .await
         .unwrap();
@@ -392,6 +393,7 @@ async fn a_call_log_for_a_lead_goes_without_a_what_id() {
             notes: String::new(),
             subject: Some("Intro call".into()),
             disposition: Some("Interested".into()),
+            next_steps: None,
         })
         .await
         .unwrap();
@@ -432,6 +434,7 @@ async fn a_call_log_is_stored_before_it_is_sent_and_kept_when_offline() {
         notes: "logged while offline".into(),
         subject: None,
         disposition: None,
+        next_steps: None,
     };
     let outcome = offline.log_call(&request).await.unwrap();
     assert_eq!(outcome.status, ActionStatus::Pending, "{outcome:?}");
@@ -479,6 +482,7 @@ async fn a_resend_after_a_lost_answer_does_not_create_a_second_task() {
         notes: "answer lost".into(),
         subject: None,
         disposition: None,
+        next_steps: None,
     };
     let action_id = calls::enqueue(&store, &request, "2026-11-25", "2026-11-25T10:00:00Z").unwrap();
     let first = harness.callside.send_pending().await.unwrap();
@@ -517,6 +521,7 @@ async fn a_call_log_salesforce_refuses_is_kept_as_failed_with_its_message() {
             notes: String::new(),
             subject: None,
             disposition: None,
+            next_steps: None,
         })
         .await
         .unwrap();
@@ -679,6 +684,7 @@ async fn recent_calls_list_who_called_when_and_for_how_long() {
             notes: String::new(),
             subject: None,
             disposition: None,
+            next_steps: None,
         })
         .await
         .unwrap();
@@ -917,6 +923,7 @@ async fn an_unknown_caller_becomes_a_lead_found_from_the_cache_at_once() {
             last_name: "O'Hara".into(),
             company: "Ürün & Co".into(),
             first_name: Some("Maeve".into()),
+            assignment_rules: None,
         })
         .await
         .unwrap();
@@ -953,6 +960,7 @@ async fn an_unknown_caller_becomes_a_lead_found_from_the_cache_at_once() {
             last_name: " ".into(),
             company: "X".into(),
             first_name: None,
+            assignment_rules: None,
         })
         .await
         .unwrap_err();
@@ -977,6 +985,7 @@ async fn a_lead_create_whose_answer_was_lost_is_not_created_twice() {
             last_name: "Nakamura".into(),
             company: "Lost Answer Ltd".into(),
             first_name: None,
+            assignment_rules: None,
         })
         .await
         .unwrap();
@@ -1447,4 +1456,669 @@ async fn a_mapped_field_the_org_lacks_is_named_before_anything_is_queued() {
         "{message}"
     );
     assert!(callside.outbox(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_conflict_shows_salesforces_value_and_the_rep_may_overwrite_it() {
+    let harness = signed_in("US").await;
+    let priya = harness
+        .callside
+        .lookup("720-555-0133")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let edited = harness
+        .colleague(
+            reqwest::Method::PATCH,
+            &format!("sobjects/Lead/{}", priya.id),
+            Some(serde_json::json!({"Rating": "Cold"})),
+        )
+        .await;
+    assert_eq!(edited, 204);
+    let refused = harness.callside.rate_lead(&priya.id, "Hot").await.unwrap();
+    assert_eq!(refused.status, ActionStatus::Failed);
+    let conflict = refused.conflict.clone().expect("the server's values");
+    assert_eq!(conflict.fields.len(), 1);
+    assert_eq!(conflict.fields[0].field, "Rating");
+    assert_eq!(conflict.fields[0].ours.as_deref(), Some("Hot"));
+    assert_eq!(conflict.fields[0].theirs.as_deref(), Some("Cold"));
+    assert_eq!(conflict.modified_by.as_deref(), Some("Riley Demo"));
+    assert!(conflict.modified_at.is_some());
+    // Kept across a restart of the outbox listing.
+    let listed = harness.callside.outbox(5).await.unwrap();
+    assert_eq!(listed[0].conflict, Some(conflict));
+
+    // Only a conflict can be overwritten.
+    let error = harness
+        .callside
+        .overwrite_action("no-such-action")
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("No refused action"), "{error}");
+
+    let sent = harness
+        .callside
+        .overwrite_action(&refused.action_id)
+        .await
+        .unwrap();
+    let overwritten = sent
+        .iter()
+        .find(|o| o.action_id == refused.action_id)
+        .unwrap();
+    assert_eq!(overwritten.status, ActionStatus::Sent, "{overwritten:?}");
+    assert!(overwritten.conflict.is_none());
+    assert_eq!(lead_record(&harness.org, "Priya Raman")["Rating"], "Hot");
+}
+
+#[tokio::test]
+async fn an_overwrite_does_not_clobber_a_change_made_after_the_conflict() {
+    let harness = signed_in("US").await;
+    let priya = harness
+        .callside
+        .lookup("720-555-0133")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let path = format!("sobjects/Lead/{}", priya.id);
+    let body = |rating: &str| Some(serde_json::json!({ "Rating": rating }));
+    harness
+        .colleague(reqwest::Method::PATCH, &path, body("Cold"))
+        .await;
+    let refused = harness.callside.rate_lead(&priya.id, "Hot").await.unwrap();
+    assert!(refused.conflict.is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    harness
+        .colleague(reqwest::Method::PATCH, &path, body("Warm"))
+        .await;
+    let again = harness
+        .callside
+        .overwrite_action(&refused.action_id)
+        .await
+        .unwrap();
+    let again = again
+        .iter()
+        .find(|o| o.action_id == refused.action_id)
+        .unwrap();
+    assert_eq!(again.status, ActionStatus::Failed);
+    assert_eq!(
+        again.conflict.as_ref().unwrap().fields[0].theirs.as_deref(),
+        Some("Warm")
+    );
+    assert_eq!(lead_record(&harness.org, "Priya Raman")["Rating"], "Warm");
+}
+
+fn composite_posts(org: &FakeOrg) -> Vec<Value> {
+    org.request_log()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/composite"))
+        .filter_map(|r| r.body)
+        .collect()
+}
+
+fn writes(org: &FakeOrg) -> usize {
+    org.request_log()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .count()
+}
+
+#[tokio::test]
+async fn a_wrap_up_goes_to_salesforce_in_one_composite_request() {
+    let harness = signed_in("US").await;
+    let (_, dana) = summit_and_dana(&harness.org);
+    let opportunity = harness
+        .org
+        .records("Opportunity")
+        .into_iter()
+        .find(|o| o["StageName"] == "Prospecting" || o["StageName"] == "Qualification")
+        .unwrap();
+    let opportunity_id = opportunity["Id"].as_str().unwrap().to_string();
+    harness.callside.stages().await.unwrap();
+    let writes_before = writes(&harness.org);
+    let outcomes = harness
+        .callside
+        .wrap_up(&callside_core::WrapUp {
+            call: LogCallRequest {
+                who_id: dana.clone(),
+                what_id: Some(opportunity_id.clone()),
+                duration_seconds: 312,
+                direction: CallDirection::Outbound,
+                notes: "Walked through the proposal".into(),
+                subject: Some("Proposal call".into()),
+                disposition: Some("Interested".into()),
+                next_steps: Some("Send the revised quote".into()),
+            },
+            follow_up: Some(callside_core::FollowUpRequest {
+                subject: "Send the revised quote".into(),
+                due_date: "2026-12-03".into(),
+                priority: "High".into(),
+            }),
+            stage: Some(callside_core::StageChange {
+                opportunity_id: opportunity_id.clone(),
+                stage: None,
+                outcome: Some("Demo Scheduled".into()),
+                confirm_closing: false,
+            }),
+        })
+        .await
+        .unwrap();
+    assert_eq!(outcomes.len(), 3);
+    assert!(
+        outcomes.iter().all(|o| o.status == ActionStatus::Sent),
+        "{outcomes:?}"
+    );
+    assert_eq!(
+        writes(&harness.org) - writes_before,
+        1,
+        "one API call: {:?}",
+        harness
+            .org
+            .request_log()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect::<Vec<_>>()
+    );
+    let composite = composite_posts(&harness.org);
+    assert_eq!(composite.last().unwrap()["allOrNone"], false);
+    assert_eq!(
+        composite.last().unwrap()["compositeRequest"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let call = &task_with(&harness.org, "Subject", "Proposal call")[0];
+    assert_eq!(call["CallDurationInSeconds"], 312);
+    assert_eq!(
+        call["Description"],
+        "Walked through the proposal\n\nNext steps: Send the revised quote"
+    );
+    let follow_up = &task_with(&harness.org, "Subject", "Send the revised quote")[0];
+    assert_eq!(follow_up["Priority"], "High");
+    assert_eq!(follow_up["ActivityDate"], "2026-12-03");
+    assert_eq!(
+        record_by_id(&harness.org, "Opportunity", &opportunity_id)["StageName"],
+        "Value Proposition"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_part_of_a_wrap_up_queues_nothing() {
+    let harness = signed_in("US").await;
+    let (_, dana) = summit_and_dana(&harness.org);
+    let call = LogCallRequest {
+        who_id: dana,
+        what_id: None,
+        duration_seconds: 10,
+        direction: CallDirection::Inbound,
+        notes: String::new(),
+        subject: None,
+        disposition: None,
+        next_steps: None,
+    };
+    for (follow_up, stage) in [
+        (
+            Some(callside_core::FollowUpRequest {
+                subject: "x".into(),
+                due_date: "next week".into(),
+                priority: "Normal".into(),
+            }),
+            None,
+        ),
+        (
+            None,
+            Some(callside_core::StageChange {
+                opportunity_id: "006000000000001AAA".into(),
+                stage: None,
+                outcome: Some("Went fishing".into()),
+                confirm_closing: false,
+            }),
+        ),
+    ] {
+        let error = harness
+            .callside
+            .wrap_up(&callside_core::WrapUp {
+                call: call.clone(),
+                follow_up,
+                stage,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.code(),
+            callside_core::ErrorCode::InvalidInput,
+            "{error}"
+        );
+    }
+    assert!(harness.callside.outbox(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn actions_queued_offline_go_out_together_when_salesforce_is_back() {
+    let harness = signed_in("US").await;
+    let (_, dana) = summit_and_dana(&harness.org);
+    let priya = lead_record(&harness.org, "Priya Raman");
+    let priya = priya["Id"].as_str().unwrap();
+    harness
+        .org
+        .inject(callside_fake_org::Fault::unavailable(100));
+    let log = |notes: &str| LogCallRequest {
+        who_id: dana.clone(),
+        what_id: None,
+        duration_seconds: 5,
+        direction: CallDirection::Inbound,
+        notes: notes.into(),
+        subject: None,
+        disposition: None,
+        next_steps: None,
+    };
+    for notes in ["first", "second"] {
+        let queued = harness.callside.log_call_action(&log(notes)).await.unwrap();
+        assert_eq!(queued.status, ActionStatus::Pending);
+    }
+    let queued = harness.callside.rate_lead(priya, "Warm").await.unwrap();
+    assert_eq!(queued.status, ActionStatus::Pending);
+    harness.org.clear_faults();
+    let composites_before = composite_posts(&harness.org).len();
+    let sent = harness.callside.retry_outbox(None).await.unwrap();
+    assert_eq!(sent.len(), 3);
+    assert!(
+        sent.iter().all(|o| o.status == ActionStatus::Sent),
+        "{sent:?}"
+    );
+    // Two call logs for Dana go one after the other (one record per request).
+    assert_eq!(composite_posts(&harness.org).len() - composites_before, 1);
+    assert_eq!(task_with(&harness.org, "Description", "first").len(), 1);
+    assert_eq!(task_with(&harness.org, "Description", "second").len(), 1);
+    assert_eq!(lead_record(&harness.org, "Priya Raman")["Rating"], "Warm");
+}
+
+#[tokio::test]
+async fn lead_assignment_rules_run_only_when_asked() {
+    let harness = signed_in("US").await;
+    let owner_of = |name: &str| lead_record(&harness.org, name)["OwnerId"].clone();
+    let new_lead = |last: &str, rules: Option<bool>| callside_core::NewLead {
+        phone: format!("(415) 555-01{}", last.len() + 10),
+        last_name: last.into(),
+        company: "Acme".into(),
+        first_name: None,
+        assignment_rules: rules,
+    };
+    let kept = harness
+        .callside
+        .create_lead(&new_lead("Keeper", None))
+        .await
+        .unwrap();
+    assert_eq!(kept.status, ActionStatus::Sent, "{kept:?}");
+    let routed = harness
+        .callside
+        .create_lead(&new_lead("Routed", Some(true)))
+        .await
+        .unwrap();
+    assert_eq!(routed.status, ActionStatus::Sent, "{routed:?}");
+    let users = harness.org.records("User");
+    let user_named = |last: &str| {
+        users
+            .iter()
+            .find(|u| u["LastName"] == last)
+            .map(|u| u["Id"].clone())
+            .unwrap()
+    };
+    assert_eq!(owner_of("Keeper"), user_named("Demo"));
+    assert_eq!(owner_of("Routed"), user_named("Desk"), "the rule ran");
+
+    // Rating a phone lead does not run the rules again (Salesforce would by default).
+    let kept_id = kept.record_id.unwrap();
+    let rated = harness.callside.rate_lead(&kept_id, "Hot").await.unwrap();
+    assert_eq!(rated.status, ActionStatus::Sent);
+    assert_eq!(owner_of("Keeper"), user_named("Demo"));
+    // Whereas a client that leaves the header out gets the rules, as in Salesforce.
+    harness
+        .colleague(
+            reqwest::Method::PATCH,
+            &format!("sobjects/Lead/{kept_id}"),
+            Some(serde_json::json!({"Rating": "Cold"})),
+        )
+        .await;
+    assert_eq!(owner_of("Keeper"), user_named("Desk"));
+}
+
+#[tokio::test]
+async fn mapped_task_fields_get_the_call_result_and_next_steps() {
+    let org = FakeOrg::start(0).await.unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut mapped = settings(&org, data_dir.path(), "US");
+    mapped.field_mapping.call_outcome = Some("Call_Outcome__c".into());
+    mapped.field_mapping.next_steps = Some("Next_Steps__c".into());
+    let callside =
+        Callside::open(mapped, Arc::new(MemoryStore::default()), "memory".into()).unwrap();
+    callside.sign_in_with(curl).await.unwrap();
+    callside.check_field_mapping().await.unwrap();
+    let (_, dana) = summit_and_dana(&org);
+    let logged = callside
+        .log_call_action(&LogCallRequest {
+            who_id: dana,
+            what_id: None,
+            duration_seconds: 42,
+            direction: CallDirection::Inbound,
+            notes: "Asked about delivery".into(),
+            subject: Some("Mapped call".into()),
+            disposition: Some("Callback requested".into()),
+            next_steps: Some("Call back Friday".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(logged.status, ActionStatus::Sent, "{logged:?}");
+    let task = &task_with(&org, "Subject", "Mapped call")[0];
+    assert_eq!(task["Call_Outcome__c"], "Callback requested");
+    assert_eq!(task["Next_Steps__c"], "Call back Friday");
+    assert_eq!(task["Description"], "Asked about delivery");
+
+    // A field the org lacks is named before anything is queued.
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut missing = settings(&org, data_dir.path(), "US");
+    missing.field_mapping.call_outcome = Some("Outcome_Of_Call__c".into());
+    let callside =
+        Callside::open(missing, Arc::new(MemoryStore::default()), "memory".into()).unwrap();
+    callside.sign_in_with(curl).await.unwrap();
+    let (_, dana) = summit_and_dana(&org);
+    let error = callside
+        .log_call_action(&LogCallRequest {
+            who_id: dana,
+            what_id: None,
+            duration_seconds: 1,
+            direction: CallDirection::Inbound,
+            notes: String::new(),
+            subject: None,
+            disposition: Some("x".into()),
+            next_steps: None,
+        })
+        .await
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("Outcome_Of_Call__c") && message.contains("field_mapping.call_outcome"),
+        "{message}"
+    );
+    assert!(callside.outbox(10).await.unwrap().is_empty());
+}
+
+/// Every text a rep can type into an action, empty, blank, huge or laced with control
+/// characters: refused with a short, clear message, nothing queued, nothing sent.
+#[tokio::test]
+async fn every_text_field_of_every_action_refuses_empty_and_huge_input() {
+    let harness = signed_in("US").await;
+    let c = &harness.callside;
+    c.stages().await.unwrap();
+    c.lead_statuses().await.unwrap();
+    let (account, dana) = summit_and_dana(&harness.org);
+    let priya = lead_record(&harness.org, "Priya Raman")["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let opportunity = harness.org.records("Opportunity")[0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let huge = "x".repeat(100_000);
+    let bad_texts: Vec<String> = vec![String::new(), "   ".into(), huge.clone()];
+    let requests_before = harness.org.request_log().len();
+    type Attempt<'a> = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = callside_core::Result<callside_core::ActionOutcome>>
+                + 'a,
+        >,
+    >;
+    let mut cases: Vec<(String, Attempt<'_>)> = Vec::new();
+    for bad in &bad_texts {
+        let b = bad.as_str();
+        let tag = |field: &str| format!("{field} = {:?}", &b[..b.len().min(8)]);
+        let log = |f: &dyn Fn(&mut LogCallRequest)| {
+            let mut request = LogCallRequest {
+                who_id: dana.clone(),
+                what_id: None,
+                duration_seconds: 1,
+                direction: CallDirection::Inbound,
+                notes: String::new(),
+                subject: None,
+                disposition: None,
+                next_steps: None,
+            };
+            f(&mut request);
+            request
+        };
+        let new_lead = |f: &dyn Fn(&mut callside_core::NewLead)| {
+            let mut lead = callside_core::NewLead {
+                phone: "(415) 555-0142".into(),
+                last_name: "Lee".into(),
+                company: "Acme".into(),
+                first_name: None,
+                assignment_rules: None,
+            };
+            f(&mut lead);
+            lead
+        };
+        let new_opportunity = |f: &dyn Fn(&mut callside_core::NewOpportunity)| {
+            let mut opportunity = callside_core::NewOpportunity {
+                account_id: account.clone(),
+                name: "Tents".into(),
+                close_date: "2026-12-15".into(),
+                ..Default::default()
+            };
+            f(&mut opportunity);
+            opportunity
+        };
+        cases.push((tag("rate lead id"), Box::pin(c.rate_lead(b, "Hot"))));
+        cases.push((tag("rating"), Box::pin(c.rate_lead(&priya, b))));
+        cases.push((
+            tag("status lead id"),
+            Box::pin(c.set_lead_status(b, "Working - Contacted")),
+        ));
+        cases.push((tag("status"), Box::pin(c.set_lead_status(&priya, b))));
+        cases.push((
+            tag("stage opportunity id"),
+            Box::pin(c.set_stage(b, Some("Qualification"), false)),
+        ));
+        cases.push((
+            tag("stage"),
+            Box::pin(c.set_stage(&opportunity, Some(b), false)),
+        ));
+        cases.push((
+            tag("outcome"),
+            Box::pin(c.record_outcome(&opportunity, b, false)),
+        ));
+        cases.push((
+            tag("assign lead id"),
+            Box::pin(c.assign_lead(b, "005000000000001AAA")),
+        ));
+        cases.push((tag("assign user id"), Box::pin(c.assign_lead(&priya, b))));
+        cases.push((
+            tag("follow-up who"),
+            Box::pin(c.schedule_follow_up(b, None, "Call back", "2026-12-01", "Normal")),
+        ));
+        cases.push((
+            tag("follow-up subject"),
+            Box::pin(c.schedule_follow_up(&dana, None, b, "2026-12-01", "Normal")),
+        ));
+        cases.push((
+            tag("follow-up date"),
+            Box::pin(c.schedule_follow_up(&dana, None, "Call back", b, "Normal")),
+        ));
+        cases.push((
+            tag("follow-up priority"),
+            Box::pin(c.schedule_follow_up(&dana, None, "Call back", "2026-12-01", b)),
+        ));
+        cases.push((
+            tag("demo who"),
+            Box::pin(c.schedule_demo(b, None, "2026-12-01T15:00:00Z", 30, "Demo")),
+        ));
+        cases.push((
+            tag("demo start"),
+            Box::pin(c.schedule_demo(&dana, None, b, 30, "Demo")),
+        ));
+        cases.push((
+            tag("demo subject"),
+            Box::pin(c.schedule_demo(&dana, None, "2026-12-01T15:00:00Z", 30, b)),
+        ));
+        cases.push((
+            tag("qualify lead id"),
+            Box::pin(c.qualify_lead(b, Some("notes"), None)),
+        ));
+        cases.push((
+            tag("log who"),
+            Box::pin({
+                let input = log(&|r| r.who_id = b.into());
+                async move { c.log_call_action(&input).await }
+            }),
+        ));
+        cases.push((
+            tag("log what"),
+            Box::pin({
+                let input = log(&|r| r.what_id = Some(b.into()));
+                async move { c.log_call_action(&input).await }
+            }),
+        ));
+        cases.push((
+            tag("lead phone"),
+            Box::pin({
+                let input = new_lead(&|l| l.phone = b.into());
+                async move { c.create_lead(&input).await }
+            }),
+        ));
+        cases.push((
+            tag("lead last name"),
+            Box::pin({
+                let input = new_lead(&|l| l.last_name = b.into());
+                async move { c.create_lead(&input).await }
+            }),
+        ));
+        cases.push((
+            tag("lead company"),
+            Box::pin({
+                let input = new_lead(&|l| l.company = b.into());
+                async move { c.create_lead(&input).await }
+            }),
+        ));
+        cases.push((
+            tag("opportunity account"),
+            Box::pin({
+                let input = new_opportunity(&|o| o.account_id = b.into());
+                async move { c.create_opportunity(&input).await }
+            }),
+        ));
+        cases.push((
+            tag("opportunity name"),
+            Box::pin({
+                let input = new_opportunity(&|o| o.name = b.into());
+                async move { c.create_opportunity(&input).await }
+            }),
+        ));
+        cases.push((
+            tag("opportunity close date"),
+            Box::pin({
+                let input = new_opportunity(&|o| o.close_date = b.into());
+                async move { c.create_opportunity(&input).await }
+            }),
+        ));
+        if b.len() > 1000 {
+            cases.push((
+                tag("qualify notes"),
+                Box::pin(c.qualify_lead(&priya, Some(b), None)),
+            ));
+            cases.push((
+                tag("qualify next action"),
+                Box::pin(c.qualify_lead(&priya, None, Some(b))),
+            ));
+            cases.push((
+                tag("log notes"),
+                Box::pin({
+                    let input = log(&|r| r.notes = b.into());
+                    async move { c.log_call_action(&input).await }
+                }),
+            ));
+            cases.push((
+                tag("log subject"),
+                Box::pin({
+                    let input = log(&|r| r.subject = Some(b.into()));
+                    async move { c.log_call_action(&input).await }
+                }),
+            ));
+            cases.push((
+                tag("log result"),
+                Box::pin({
+                    let input = log(&|r| r.disposition = Some(b.into()));
+                    async move { c.log_call_action(&input).await }
+                }),
+            ));
+            cases.push((
+                tag("log next steps"),
+                Box::pin({
+                    let input = log(&|r| r.next_steps = Some(b.into()));
+                    async move { c.log_call_action(&input).await }
+                }),
+            ));
+            cases.push((
+                tag("lead first name"),
+                Box::pin({
+                    let input = new_lead(&|l| l.first_name = Some(b.into()));
+                    async move { c.create_lead(&input).await }
+                }),
+            ));
+            cases.push((
+                tag("opportunity next step"),
+                Box::pin({
+                    let input = new_opportunity(&|o| o.next_step = Some(b.into()));
+                    async move { c.create_opportunity(&input).await }
+                }),
+            ));
+            cases.push((
+                tag("opportunity description"),
+                Box::pin({
+                    let input = new_opportunity(&|o| o.description = Some(b.into()));
+                    async move { c.create_opportunity(&input).await }
+                }),
+            ));
+        }
+    }
+    let count = cases.len();
+    for (case, attempt) in cases {
+        let error = match attempt.await {
+            Ok(outcome) => panic!("{case}: accepted: {outcome:?}"),
+            Err(error) => error,
+        };
+        assert_eq!(
+            error.code(),
+            callside_core::ErrorCode::InvalidInput,
+            "{case}: {error}"
+        );
+        let message = error.to_string();
+        assert!(
+            !message.trim().is_empty() && message.len() < 400,
+            "{case}: a message a rep can read, got {} characters",
+            message.len()
+        );
+    }
+    assert!(count > 60);
+    assert!(c.outbox(10).await.unwrap().is_empty(), "nothing queued");
+    let sent: Vec<_> = harness.org.request_log()[requests_before..]
+        .iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(sent.is_empty(), "nothing sent: {sent:?}");
+}
+
+#[tokio::test]
+async fn a_leads_source_comes_with_the_match() {
+    let harness = signed_in("US").await;
+    let lead = harness.callside.lookup("720-555-0133").await.unwrap();
+    assert_eq!(lead.matches[0].name, "Priya Raman");
+    assert_eq!(lead.matches[0].lead_source.as_deref(), Some("Web"));
+    let contact = harness.callside.lookup("+1 720 555 0111").await.unwrap();
+    assert_eq!(contact.matches[0].name, "Dana Whitfield");
+    assert_eq!(contact.matches[0].lead_source, None);
 }

@@ -70,6 +70,7 @@ async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
                     notes: notes.clone(),
                     subject: None,
                     disposition: None,
+                    next_steps: None,
                 })
                 .await
                 .unwrap();
@@ -153,5 +154,80 @@ async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
         priya_now["Rating"],
         ["Hot", "Warm", "Cold"][(faults.len() - 1) % 3],
         "the last rating wins"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_composite_request_whose_answer_was_lost_lands_each_action_exactly_once() {
+    let org = FakeOrg::start(0).await.unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let settings = settings(&org, data_dir.path(), "US");
+    let callside =
+        Callside::open(settings, Arc::new(MemoryStore::default()), "memory".into()).unwrap();
+    callside.sign_in_with(curl).await.unwrap();
+    let mut people = Vec::new();
+    for number in ["(720) 555-0111", "+17205550144", "(206) 555-0151"] {
+        people.push(callside.lookup(number).await.unwrap().matches[0].id.clone());
+    }
+    let priya = callside.lookup("720-555-0133").await.unwrap().matches[0].clone();
+    // Queued while Salesforce is away, so that they go out together afterwards.
+    callside.defer_sending(true);
+    let mut queued = Vec::new();
+    for (i, who) in people.iter().enumerate() {
+        let notes = format!("batched call {i}");
+        let outcome = callside
+            .log_call(&LogCallRequest {
+                who_id: who.clone(),
+                what_id: None,
+                duration_seconds: 30,
+                direction: CallDirection::Outbound,
+                notes: notes.clone(),
+                subject: None,
+                disposition: None,
+                next_steps: None,
+            })
+            .await
+            .unwrap();
+        queued.push((outcome.action_id, notes));
+    }
+    callside.rate_lead(&priya.id, "Warm").await.unwrap();
+    callside.defer_sending(false);
+    // Salesforce saves everything, but the answer never arrives.
+    org.inject(Fault::drop_after_apply(1).path_prefix("/services/data/v62.0/composite"));
+    let first = callside.retry_outbox(None).await.unwrap();
+    assert!(
+        first.iter().all(|o| o.status == ActionStatus::Pending),
+        "{first:?}"
+    );
+    let log = org.request_log();
+    assert!(log
+        .iter()
+        .any(|r| r.path.ends_with("/composite") && r.fault.is_some() && r.status.is_none()));
+    let second = callside.retry_outbox(None).await.unwrap();
+    assert!(
+        second.iter().all(|o| o.status == ActionStatus::Sent),
+        "{second:?}"
+    );
+    let tasks = org.records("Task");
+    for (action_id, notes) in &queued {
+        let copies = tasks
+            .iter()
+            .filter(|t| t.get("Description").and_then(Value::as_str) == Some(notes.as_str()))
+            .filter(|t| {
+                t.get("CallObject").and_then(Value::as_str)
+                    == Some(&format!("callside:{action_id}"))
+            })
+            .count();
+        assert_eq!(copies, 1, "{notes}");
+    }
+    let priya_now = org
+        .records("Lead")
+        .into_iter()
+        .find(|l| l["Id"] == priya.id.as_str())
+        .unwrap();
+    assert_eq!(priya_now["Rating"], "Warm");
+    println!(
+        "reliability: a lost composite answer over {} actions; duplicates 0, lost 0",
+        queued.len() + 1
     );
 }

@@ -617,7 +617,13 @@ fn create_one(ctx: &Ctx, v: &Value) -> Result<String, ApiError> {
     if let Some(e) = ctx.lock_row_fault(ctx.path, None) {
         return Err(e);
     }
-    ctx.shared.lock().store.create(obj, record, store::now())
+    let assign = ctx.auto_assign(obj)?;
+    let mut shared = ctx.shared.lock();
+    let id = shared.store.create(obj, record, store::now())?;
+    if assign {
+        shared.store.assign_lead(&id);
+    }
+    Ok(id)
 }
 
 /// `PATCH /composite/sobjects`.
@@ -657,10 +663,13 @@ fn update_one(ctx: &Ctx, v: &Value, id: Option<&str>) -> Result<String, ApiError
     if let Some(e) = ctx.lock_row_fault(ctx.path, Some(id)) {
         return Err(e);
     }
-    ctx.shared
-        .lock()
-        .store
-        .update(obj, id, record, store::now(), None)?;
+    let assign = ctx.auto_assign(obj)?;
+    let mut shared = ctx.shared.lock();
+    shared.store.update(obj, id, record, store::now(), None)?;
+    if assign {
+        shared.store.assign_lead(id);
+    }
+    drop(shared);
     Ok(full_id(ctx, id))
 }
 

@@ -269,6 +269,22 @@ impl FakeOrg {
         admin::records(&self.shared, sobject).unwrap_or_default()
     }
 
+    /// Changes a record as a colleague would in Salesforce's own UI (validated, with a
+    /// new `LastModifiedDate`); the error is Salesforce's message.
+    pub fn edit(&self, sobject: &str, id: &str, fields: Value) -> Result<(), String> {
+        let obj = store::Schema::get()
+            .object(sobject)
+            .ok_or_else(|| format!("no object {sobject}"))?;
+        let Value::Object(body) = fields else {
+            return Err("fields must be a JSON object".into());
+        };
+        self.shared
+            .lock()
+            .store
+            .update(obj, id, &body, store::now(), None)
+            .map_err(|e| format!("{e:?}"))
+    }
+
     /// Invalidates every access token issued so far; refresh tokens stay valid.
     pub fn expire_all_sessions(&self) {
         self.shared.lock().oauth.expire_access_tokens();

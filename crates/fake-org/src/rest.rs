@@ -571,7 +571,18 @@ impl Ctx<'_> {
         if let Some(e) = self.lock_row_fault(self.path, None) {
             return Reply::error(&e);
         }
-        let result = self.shared.lock().store.create(obj, &body, store::now());
+        let assign = match self.auto_assign(obj) {
+            Ok(assign) => assign,
+            Err(e) => return Reply::error(&e),
+        };
+        let result = {
+            let mut shared = self.shared.lock();
+            let result = shared.store.create(obj, &body, store::now());
+            if let (Ok(id), true) = (&result, assign) {
+                shared.store.assign_lead(id);
+            }
+            result
+        };
         match result {
             Ok(id) => Reply::json(
                 StatusCode::CREATED,
@@ -583,6 +594,38 @@ impl Ctx<'_> {
             ),
             Err(e) => Reply::error(&e),
         }
+    }
+
+    /// Whether the lead assignment rule runs on this write: the `Sforce-Auto-Assign`
+    /// header is `TRUE` (also when absent, as in Salesforce's REST API), `FALSE`, or the
+    /// id of an assignment rule (the org has one).
+    pub(crate) fn auto_assign(&self, obj: &ObjectDef) -> Result<bool, ApiError> {
+        let value = match self.headers.get("sforce-auto-assign") {
+            None => return Ok(obj.name == "Lead"),
+            Some(v) => String::from_utf8_lossy(v.as_bytes()).trim().to_string(),
+        };
+        let apply = if value.eq_ignore_ascii_case("true") {
+            true
+        } else if value.eq_ignore_ascii_case("false") {
+            false
+        } else if store::id_matches(&store::id18(store::LEAD_RULE_ID15), &value) {
+            true
+        } else if value.len() == 15 || value.len() == 18 {
+            return Err(ApiError::new(
+                400,
+                "INVALID_ID_FIELD",
+                format!("Invalid assignment rule id: {value}"),
+            ));
+        } else {
+            return Err(ApiError::new(
+                400,
+                "MALFORMED_ID",
+                format!(
+                    "Sforce-Auto-Assign: {value} is neither TRUE, FALSE nor an assignment rule id"
+                ),
+            ));
+        };
+        Ok(apply && obj.name == "Lead")
     }
 
     /// `UNABLE_TO_LOCK_ROW` if a fault rule says this write (to `path`) must fail.
@@ -680,11 +723,18 @@ impl Ctx<'_> {
         if let Some(e) = self.lock_row_fault(self.path, Some(id)) {
             return Reply::error(&e);
         }
-        let result = self
-            .shared
-            .lock()
-            .store
-            .update(obj, id, &body, store::now(), since);
+        let assign = match self.auto_assign(obj) {
+            Ok(assign) => assign,
+            Err(e) => return Reply::error(&e),
+        };
+        let result = {
+            let mut shared = self.shared.lock();
+            let result = shared.store.update(obj, id, &body, store::now(), since);
+            if result.is_ok() && assign {
+                shared.store.assign_lead(id);
+            }
+            result
+        };
         match result {
             Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
             Err(e) => Reply::error(&e),
@@ -788,7 +838,7 @@ fn describe_field(f: &FieldDef) -> Value {
     };
     let (precision, scale) = match f.ty {
         store::FieldType::Currency => (18, 2),
-        store::FieldType::Percent => (3, 0),
+        store::FieldType::Percent | store::FieldType::Double => (3, 0),
         _ => (0, 0),
     };
     json!({
@@ -797,7 +847,7 @@ fn describe_field(f: &FieldDef) -> Value {
         "byteLength": length * 3,
         "calculated": false,
         "createable": f.createable,
-        "custom": false,
+        "custom": f.name.ends_with("__c"),
         "defaultValue": f.default.clone().unwrap_or(Value::Null),
         "defaultedOnCreate": f.default.is_some() || !f.createable,
         "digits": if f.ty == store::FieldType::Int { 9 } else { 0 },

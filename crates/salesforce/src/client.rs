@@ -95,9 +95,22 @@ pub struct SalesforceClient {
     retry: RetryPolicy,
     request_timeout: Duration,
     describes: Mutex<HashMap<DescribeKey, Arc<CachedDescribe>>>,
+    /// Told of every request's family, duration and outcome ([`crate::health`]).
+    observer: std::sync::RwLock<Option<crate::health::Observer>>,
 }
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The Assignment Rule header (lower case, as `HeaderName` wants it). Salesforce runs
+/// the active assignment rules on every Lead, Case or Account created or updated through
+/// the REST API unless this says `FALSE`.
+pub const AUTO_ASSIGN: &str = "sforce-auto-assign";
+
+impl Call<'_> {
+    fn family(&self) -> crate::health::Family {
+        crate::health::Family::of(&self.method, &self.path)
+    }
+}
 
 /// One REST request, kept whole so it can be sent again.
 struct Call<'a> {
@@ -181,7 +194,42 @@ impl SalesforceClient {
             retry: RetryPolicy::default(),
             request_timeout: REQUEST_TIMEOUT,
             describes: Mutex::new(HashMap::new()),
+            observer: std::sync::RwLock::new(None),
         })
+    }
+
+    /// Reports every request from now on to `observer` ([`crate::health`]).
+    pub fn observe(&self, observer: crate::health::Observer) {
+        *self.observer.write().unwrap_or_else(|e| e.into_inner()) = Some(observer);
+    }
+
+    /// Tells the observer about one request (see [`crate::health`]).
+    fn report(
+        &self,
+        family: crate::health::Family,
+        started: std::time::Instant,
+        status: u16,
+        failure: Option<&Error>,
+    ) {
+        let observer = self
+            .observer
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let Some(observer) = observer else { return };
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let error_code = match failure {
+            Some(error) => crate::health::error_code_of(error, status),
+            None => None,
+        };
+        observer(&crate::health::RequestSample {
+            family,
+            at_ms: crate::health::now_ms() - elapsed_ms as i64,
+            elapsed_ms,
+            status,
+            error_code,
+            usage: *self.usage.borrow(),
+        });
     }
 
     /// Replaces the retry policy ([`RetryPolicy::default`] unless set).
@@ -316,10 +364,27 @@ impl SalesforceClient {
 
     /// `POST /sobjects/{Type}`: creates a record and returns its id.
     pub async fn create(&self, sobject: &str, fields: &Value) -> Result<String> {
+        self.create_with(sobject, fields, &[]).await
+    }
+
+    /// [`SalesforceClient::create`] with request headers, such as
+    /// [`AUTO_ASSIGN`]`: FALSE`.
+    pub async fn create_with(
+        &self,
+        sobject: &str,
+        fields: &Value,
+        headers: &[(&'static str, &str)],
+    ) -> Result<String> {
         check_name("object name", sobject)?;
-        let reply = self
-            .send(Call::new(Method::POST, data_path(&format!("sobjects/{sobject}"))).body(fields))
-            .await?;
+        let mut call =
+            Call::new(Method::POST, data_path(&format!("sobjects/{sobject}"))).body(fields);
+        for (name, value) in headers {
+            call = call.header(
+                reqwest::header::HeaderName::from_static(name),
+                value.to_string(),
+            );
+        }
+        let reply = self.send(call).await?;
         let saved: SaveResult = reply.json("save result")?;
         Ok(saved.id)
     }
@@ -348,8 +413,28 @@ impl SalesforceClient {
         fields: &Value,
         if_unmodified_since: Option<&str>,
     ) -> Result<()> {
+        self.update_with(sobject, id, fields, if_unmodified_since, &[])
+            .await
+    }
+
+    /// [`SalesforceClient::update`] with request headers, such as
+    /// [`AUTO_ASSIGN`]`: FALSE` (header names in lower case).
+    pub async fn update_with(
+        &self,
+        sobject: &str,
+        id: &str,
+        fields: &Value,
+        if_unmodified_since: Option<&str>,
+        headers: &[(&'static str, &str)],
+    ) -> Result<()> {
         let path = record_path(sobject, id)?;
         let mut call = Call::new(Method::PATCH, path).body(fields);
+        for (name, value) in headers {
+            call = call.header(
+                reqwest::header::HeaderName::from_static(name),
+                value.to_string(),
+            );
+        }
         if let Some(last_modified) = if_unmodified_since {
             let since = http_date::from_salesforce(last_modified).ok_or_else(|| {
                 Error::InvalidRequest(format!(
@@ -375,6 +460,12 @@ impl SalesforceClient {
             return Ok(cached.describe.clone());
         }
         self.fetch_describe(sobject, None).await
+    }
+
+    /// The describe of `sobject` if this client already holds it; never a request.
+    pub fn describe_in_memory(&self, sobject: &str) -> Option<Arc<SObjectDescribe>> {
+        self.cached_describe(sobject)
+            .map(|cached| cached.describe.clone())
     }
 
     /// Asks Salesforce whether a cached describe is still current (`If-Modified-Since`)
@@ -526,10 +617,9 @@ impl SalesforceClient {
                 Err(error) => {
                     // A connect error means no byte of the request left this machine.
                     let never_sent = error.is_connect();
-                    return Err(Failure {
-                        error: Error::from_reqwest(error),
-                        never_sent,
-                    });
+                    let error = Error::from_reqwest(error);
+                    self.report(call.family(), started, 0, Some(&error));
+                    return Err(Failure { error, never_sent });
                 }
             };
             let status = response.status().as_u16();
@@ -549,6 +639,7 @@ impl SalesforceClient {
             let text = response.text().await.map_err(Error::from_reqwest)?;
             tracing::debug!(method = %call.method, path = call.path, status, elapsed_ms = started.elapsed().as_millis() as u64, "salesforce request");
             if (200..300).contains(&status) || status == 304 {
+                self.report(call.family(), started, status, None);
                 return Ok(Reply {
                     status,
                     headers,
@@ -556,6 +647,7 @@ impl SalesforceClient {
                 });
             }
             let error = Error::from_response(status, &text);
+            self.report(call.family(), started, status, Some(&error));
             if status == 401 && !refreshed {
                 self.refresh_after_failure(&session).await?;
                 refreshed = true;
@@ -578,7 +670,13 @@ impl SalesforceClient {
             ));
         };
         tracing::info!("access token expired; refreshing");
-        let refreshed = oauth::refresh(&self.oauth, &refresh_token).await?;
+        let started = std::time::Instant::now();
+        let refreshed = oauth::refresh(&self.oauth, &refresh_token).await;
+        match &refreshed {
+            Ok(_) => self.report(crate::health::Family::Auth, started, 200, None),
+            Err(error) => self.report(crate::health::Family::Auth, started, 400, Some(error)),
+        }
+        let refreshed = refreshed?;
         let mut updated = current;
         updated.access_token = refreshed.access_token;
         if let Some(rotated) = refreshed.refresh_token {

@@ -144,6 +144,18 @@ impl CompositeSubrequest {
     }
 
     /// Adds a header to this subrequest only.
+    /// Makes the subrequest conditional: it changes the record only if nobody changed it
+    /// after `last_modified` (a Salesforce datetime such as
+    /// `2026-11-25T10:00:00.000+0000`), else its subresponse is a 412.
+    pub fn if_unmodified_since(self, last_modified: &str) -> crate::Result<Self> {
+        let since = crate::http_date::from_salesforce(last_modified).ok_or_else(|| {
+            crate::Error::InvalidRequest(format!(
+                "{last_modified:?} is not a Salesforce datetime like 2026-11-25T10:00:00.000+0000"
+            ))
+        })?;
+        Ok(self.with_header("If-Unmodified-Since", since))
+    }
+
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.http_headers.insert(name.into(), value.into());
         self

@@ -154,3 +154,36 @@ describe("outbox panel", () => {
     expect($("#error-message").textContent).toBe("disk full");
   });
 });
+
+describe("a conflict", () => {
+  const conflicted = actionOutcome({
+    actionId: "c1",
+    status: "failed",
+    description: "Rate lead 00Qx Hot",
+    message: "Riley Demo changed this record in Salesforce after you opened it.",
+    conflict: {
+      fields: [{ field: "Rating", ours: "Hot", theirs: "Cold" }],
+      modifiedAt: "2026-11-25T10:00:00.000+0000",
+      modifiedBy: "Riley Demo",
+    },
+  });
+
+  it("shows Salesforce's value beside the rep's, with overwrite and keep", async () => {
+    await start([conflicted]);
+    $("#outbox-button").click();
+    await flush();
+    const row = $('.outbox-item[data-id="c1"]');
+    expect(row.querySelector(".conflict-ours")?.textContent).toBe("Hot");
+    expect(row.querySelector(".conflict-theirs")?.textContent).toBe("Cold");
+    expect(row.querySelector("thead")?.textContent).toContain("changed by Riley Demo");
+    expect(row.querySelector(".retry-action")).toBeNull();
+
+    row.querySelector<HTMLButtonElement>(".overwrite-action")!.click();
+    await flush();
+    expect(backend.overwriteAction).toHaveBeenCalledWith("c1");
+
+    $('.outbox-item[data-id="c1"]').querySelector<HTMLButtonElement>(".discard-action")!.click();
+    await flush();
+    expect(backend.discardAction).toHaveBeenCalledWith("c1");
+  });
+});

@@ -6,29 +6,32 @@ import { outboxCounts } from "../actions/actions";
 import type { Backend } from "../ipc/backend";
 import { toIpcError } from "../ipc/backend";
 import type { ActionOutcome } from "../ipc/bindings/ActionOutcome";
+import type { Conflict } from "../ipc/bindings/Conflict";
 import type { IpcError } from "../ipc/bindings/IpcError";
 import { clear, el } from "../ui/dom";
+import type { Key } from "../i18n";
+import { t } from "../i18n";
 
 export interface OutboxElements {
   button: HTMLButtonElement;
   panel: HTMLElement;
 }
 
-const STATUS_LABEL: Record<ActionOutcome["status"], string> = {
-  pending: "Queued",
-  sent: "Sent",
-  failed: "Failed",
+const STATUS_LABEL: Record<ActionOutcome["status"], Key> = {
+  pending: "outbox.status.pending",
+  sent: "outbox.status.sent",
+  failed: "outbox.status.failed",
 };
 
 export class OutboxView {
   private items: ActionOutcome[] = [];
   private seq = 0;
   private readonly list = el("ul", { id: "outbox-list", className: "outbox-list" });
-  private readonly empty = el("p", { id: "outbox-empty", className: "empty-state small", text: "Nothing waiting." });
+  private readonly empty = el("p", { id: "outbox-empty", className: "empty-state small", text: t("outbox.empty") });
   private readonly retryAll = el("button", {
     id: "retry-all",
     className: "btn btn-sm",
-    text: "Retry all",
+    text: t("outbox.retryAll"),
     attrs: { type: "button" },
   });
 
@@ -46,7 +49,7 @@ export class OutboxView {
       el(
         "div",
         { className: "outbox-header" },
-        el("h3", { id: "outbox-heading", className: "section-title", text: "Outbox" }),
+        el("h3", { id: "outbox-heading", className: "section-title", text: t("outbox.heading") }),
         this.retryAll,
       ),
       this.list,
@@ -59,6 +62,7 @@ export class OutboxView {
       const id = target?.closest<HTMLElement>(".outbox-item")?.dataset.id;
       if (!target || id === undefined) return;
       if (target.classList.contains("retry-action")) void this.retry(id);
+      else if (target.classList.contains("overwrite-action")) void this.overwrite(id);
       else if (target.classList.contains("discard-action")) void this.discard(id);
     });
   }
@@ -105,6 +109,15 @@ export class OutboxView {
     await this.refresh();
   }
 
+  private async overwrite(actionId: string): Promise<void> {
+    try {
+      await this.backend.overwriteAction(actionId);
+    } catch (error) {
+      this.onError(toIpcError(error));
+    }
+    await this.refresh();
+  }
+
   private async discard(actionId: string): Promise<void> {
     try {
       await this.backend.discardAction(actionId);
@@ -121,7 +134,9 @@ export class OutboxView {
     button.hidden = waiting === 0;
     button.textContent = String(waiting);
     button.classList.toggle("has-failed", failed > 0);
-    const label = `${waiting} action${waiting === 1 ? "" : "s"} waiting${failed > 0 ? `, ${failed} failed` : ""} — show the outbox`;
+    const waitingText = waiting === 1 ? t("outbox.waitingOne") : t("outbox.waitingMany", { n: waiting });
+    const label =
+      failed > 0 ? t("outbox.labelFailed", { waiting: waitingText, failed }) : t("outbox.label", { waiting: waitingText });
     button.title = label;
     button.setAttribute("aria-label", label);
 
@@ -133,19 +148,63 @@ export class OutboxView {
           "li",
           { className: `outbox-item status-${item.status}`, data: { id: item.actionId } },
           el("span", { className: "outbox-description", text: item.description }),
-          el("span", { className: `outbox-status chip status-${item.status}`, text: STATUS_LABEL[item.status] }),
+          el("span", { className: `outbox-status chip status-${item.status}`, text: t(STATUS_LABEL[item.status]) }),
           item.message && el("span", { className: "outbox-message", text: item.message }),
-          el(
-            "span",
-            { className: "outbox-actions" },
-            el("button", { className: "btn btn-sm retry-action", text: "Retry", attrs: { type: "button" } }),
-            item.status === "failed" &&
-              el("button", { className: "btn btn-quiet btn-sm discard-action", text: "Discard", attrs: { type: "button" } }),
-          ),
+          item.conflict && conflictTable(item.conflict),
+          item.conflict
+            ? el(
+                "span",
+                { className: "outbox-actions" },
+                el("button", {
+                  className: "btn btn-sm overwrite-action",
+                  text: t("outbox.overwrite"),
+                  attrs: { type: "button" },
+                }),
+                el("button", {
+                  className: "btn btn-quiet btn-sm discard-action",
+                  text: t("outbox.keepTheirs"),
+                  attrs: { type: "button" },
+                }),
+              )
+            : el(
+                "span",
+                { className: "outbox-actions" },
+                el("button", { className: "btn btn-sm retry-action", text: t("outbox.retry"), attrs: { type: "button" } }),
+                item.status === "failed" &&
+                  el("button", { className: "btn btn-quiet btn-sm discard-action", text: t("outbox.discard"), attrs: { type: "button" } }),
+              ),
         ),
       );
     }
     this.empty.hidden = shown.length > 0;
     this.retryAll.disabled = shown.length === 0;
   }
+}
+
+/** Each field of a conflict: the rep's value beside the one Salesforce holds now. */
+function conflictTable(conflict: Conflict): HTMLElement {
+  const changed =
+    conflict.modifiedBy !== null ? t("outbox.theirsBy", { name: conflict.modifiedBy }) : t("outbox.theirs");
+  return el(
+    "table",
+    { className: "outbox-conflict" },
+    el(
+      "thead",
+      {},
+      el("tr", {}, el("th", { text: t("outbox.field") }), el("th", { text: t("outbox.yours") }), el("th", { text: changed })),
+    ),
+    el(
+      "tbody",
+      {},
+      ...conflict.fields.map((field) =>
+        el(
+          "tr",
+          {},
+          el("th", { text: field.field, attrs: { scope: "row" } }),
+          el("td", { className: "conflict-ours", text: field.ours ?? "—" }),
+          el("td", { className: "conflict-theirs", text: field.theirs ?? "—" }),
+        ),
+      ),
+    ),
+  );
 }
