@@ -35,6 +35,63 @@ pub fn phone_fields(record_type: RecordType) -> &'static [&'static str] {
     }
 }
 
+/// The fields a search returns of each record type: what the caller card shows of the
+/// record, and the facts of the company behind it (a contact's through its `Account`).
+/// Each field once: Salesforce refuses a field selected twice.
+pub fn returning_fields(record_type: RecordType) -> String {
+    let mut list: Vec<String> = vec!["Id".into(), "Name".into()];
+    match record_type {
+        RecordType::Contact => {
+            list.extend(["Title", "Email", "AccountId"].map(String::from));
+            list.extend(crate::account::contact_account_fields());
+        }
+        RecordType::Lead => {
+            list.extend(
+                [
+                    "Title",
+                    "Company",
+                    "Email",
+                    "Status",
+                    "Rating",
+                    "LeadSource",
+                ]
+                .map(String::from),
+            );
+            list.extend(
+                crate::account::LEAD_COMPANY_FIELDS
+                    .iter()
+                    .map(|f| f.to_string()),
+            );
+        }
+        RecordType::Account => {
+            list.extend(
+                crate::account::ACCOUNT_FACT_FIELDS
+                    .iter()
+                    .map(|f| f.to_string()),
+            );
+        }
+    }
+    list.extend(phone_fields(record_type).iter().map(|f| f.to_string()));
+    list.extend(["Owner.Name", "LastActivityDate", "LastModifiedDate"].map(String::from));
+    let mut unique: Vec<String> = Vec::new();
+    for field in list {
+        if !unique.iter().any(|f| f.eq_ignore_ascii_case(&field)) {
+            unique.push(field);
+        }
+    }
+    unique.join(", ")
+}
+
+/// The RETURNING clause of every caller search: contacts, open leads and accounts.
+pub fn returning_clause() -> String {
+    format!(
+        "RETURNING Contact({} LIMIT 25), Lead({} WHERE IsConverted = false LIMIT 25), Account({} LIMIT 25)",
+        returning_fields(RecordType::Contact),
+        returning_fields(RecordType::Lead),
+        returning_fields(RecordType::Account),
+    )
+}
+
 /// The one SOSL search for every stored form of `number`.
 pub fn caller_search(number: &PhoneNumber) -> String {
     let terms = number
@@ -43,24 +100,7 @@ pub fn caller_search(number: &PhoneNumber) -> String {
         .map(|form| sosl_phrase(form))
         .collect::<Vec<_>>()
         .join(" OR ");
-    let fields = |record_type: RecordType, extra: &[&str]| {
-        let mut list = vec!["Id", "Name"];
-        list.extend_from_slice(extra);
-        list.extend_from_slice(phone_fields(record_type));
-        list.push("Owner.Name");
-        list.push("LastActivityDate");
-        list.push("LastModifiedDate");
-        list.join(", ")
-    };
-    format!(
-        "FIND {{{terms}}} IN PHONE FIELDS RETURNING \
-         Contact({} LIMIT 25), \
-         Lead({} WHERE IsConverted = false LIMIT 25), \
-         Account({} LIMIT 25)",
-        fields(RecordType::Contact, &["Title", "AccountId", "Account.Name"]),
-        fields(RecordType::Lead, &["Title", "Company", "Status", "Rating"]),
-        fields(RecordType::Account, &[]),
-    )
+    format!("FIND {{{terms}}} IN PHONE FIELDS {}", returning_clause())
 }
 
 /// The query for an account's open opportunities and open cases.
@@ -99,18 +139,31 @@ fn child_records<'a>(record: &'a Value, relationship: &str) -> &'a [Value] {
 
 /// A verified candidate: the match, its raw fields, and when it last saw activity.
 pub struct Candidate {
-    caller: CallerMatch,
-    fields: Value,
-    last_activity: String,
-    last_modified: String,
+    pub(crate) caller: CallerMatch,
+    pub(crate) fields: Value,
+    pub(crate) last_activity: String,
+    pub(crate) last_modified: String,
 }
 
+/// A search record whose stored number really is `number`, with that stored value as
+/// its phone.
 fn candidate(record: &Value, number: &PhoneNumber, region: &str) -> Option<Candidate> {
     let record_type = RecordType::from_api_name(record.pointer("/attributes/type")?.as_str()?)?;
     let phone = phone_fields(record_type)
         .iter()
         .filter_map(|field| text(record, field))
         .find(|stored| number.matches_stored(stored, region))?;
+    let mut candidate = candidate_of(record)?;
+    candidate.caller.phone = Some(phone);
+    Some(candidate)
+}
+
+/// Any search record as a candidate; its phone is its first stored phone value.
+pub(crate) fn candidate_of(record: &Value) -> Option<Candidate> {
+    let record_type = RecordType::from_api_name(record.pointer("/attributes/type")?.as_str()?)?;
+    let phone = phone_fields(record_type)
+        .iter()
+        .find_map(|field| text(record, field));
     let company = match record_type {
         RecordType::Lead => text(record, "Company"),
         RecordType::Contact => record.get("Account").and_then(|a| text(a, "Name")),
@@ -128,13 +181,17 @@ fn candidate(record: &Value, number: &PhoneNumber, region: &str) -> Option<Candi
             title: text(record, "Title"),
             company,
             account_id,
-            phone: Some(phone),
+            phone,
             status: text(record, "Status"),
             rating: text(record, "Rating"),
+            lead_source: text(record, "LeadSource"),
             owner: record.get("Owner").and_then(|o| text(o, "Name")),
             opportunities: Vec::new(),
             cases: Vec::new(),
             activities: Vec::new(),
+            email: text(record, "Email"),
+            account: crate::account::facts_of(record_type, record),
+            panels: None,
         },
         fields: record.clone(),
         last_activity: text(record, "LastActivityDate").unwrap_or_default(),
@@ -245,34 +302,85 @@ pub fn activities_query(best: &CallerMatch) -> String {
 }
 
 /// The second round trip: the best match's open opportunities and open cases (from its
-/// account) and its last few activities, together in one composite request when both
-/// are wanted.
-pub async fn add_related(client: &SalesforceClient, result: &mut LookupResult) -> Result<()> {
+/// account), its last few activities and its account's mapped custom fields
+/// (`account_fields`), together in one composite request when more than the activities
+/// are wanted. A custom field the org lacks costs the custom fields only.
+pub async fn add_related(
+    client: &SalesforceClient,
+    result: &mut LookupResult,
+    account_fields: &[String],
+) -> Result<()> {
+    add_related_with_panels(client, result, account_fields, &[]).await
+}
+
+/// [`add_related`], with the administrator's industry panels read in the same request
+/// ([`crate::panels`]).
+pub async fn add_related_with_panels(
+    client: &SalesforceClient,
+    result: &mut LookupResult,
+    account_fields: &[String],
+    panels: &[crate::panels::PanelInput],
+) -> Result<()> {
     let Some(best) = result.matches.first() else {
         return Ok(());
     };
     let activities_soql = activities_query(best);
+    let (panel_requests, panels_shown) = crate::panels::subrequests(client, panels, best);
+    let mut panel_responses = Vec::new();
+    let mut custom = None;
     let (account, activities) = match related_account(result) {
         Some(account_id) => {
-            let responses = client
-                .composite(
-                    false,
-                    vec![
-                        CompositeSubrequest::query("account", &related_query(&account_id)),
-                        CompositeSubrequest::query("activities", &activities_soql),
-                    ],
-                )
-                .await?;
-            let mut bodies = Vec::new();
-            for response in responses {
-                if let Some(error) = response.error() {
-                    return Err(error.into());
-                }
-                bodies.push(response.body);
+            let fields = crate::account::known_fields(client, account_fields);
+            let mut subrequests = vec![
+                CompositeSubrequest::query("account", &related_query(&account_id)),
+                CompositeSubrequest::query("activities", &activities_soql),
+            ];
+            if let Some(soql) = crate::account::custom_query(&account_id, &fields) {
+                subrequests.push(CompositeSubrequest::query("custom", &soql));
             }
-            let activities = bodies.pop().unwrap_or_default();
-            let account = bodies.pop().unwrap_or_default();
+            subrequests.extend(panel_requests);
+            let responses = client.composite(false, subrequests).await?;
+            let mut account = Value::Null;
+            let mut activities = Value::Null;
+            for response in responses {
+                if response.reference_id.starts_with("panel") {
+                    panel_responses.push(response);
+                    continue;
+                }
+                match (response.reference_id.as_str(), response.error()) {
+                    ("custom", Some(error)) => {
+                        tracing::warn!("the mapped account fields were not read: {error}");
+                    }
+                    ("custom", None) => {
+                        custom = response
+                            .body
+                            .get("records")
+                            .and_then(Value::as_array)
+                            .and_then(|records| records.first())
+                            .map(|record| crate::account::custom_facts(record, &fields));
+                    }
+                    (_, Some(error)) => return Err(error.into()),
+                    ("account", None) => account = response.body,
+                    (_, None) => activities = response.body,
+                }
+            }
             (Some(account), activities)
+        }
+        None if !panel_requests.is_empty() => {
+            // The activities and the panels, still one request.
+            let mut subrequests = vec![CompositeSubrequest::query("activities", &activities_soql)];
+            subrequests.extend(panel_requests);
+            let mut activities = Value::Null;
+            for response in client.composite(false, subrequests).await? {
+                if response.reference_id.starts_with("panel") {
+                    panel_responses.push(response);
+                } else if let Some(error) = response.error() {
+                    return Err(error.into());
+                } else {
+                    activities = response.body;
+                }
+            }
+            (None, activities)
         }
         None => {
             let page = client.query(&activities_soql).await?;
@@ -283,6 +391,12 @@ pub async fn add_related(client: &SalesforceClient, result: &mut LookupResult) -
     let Some(best) = result.matches.first_mut() else {
         return Ok(());
     };
+    if !panels_shown.is_empty() {
+        crate::panels::apply(best, panels_shown, &panel_responses);
+    }
+    if let (Some(custom), Some(facts)) = (custom, best.account.as_mut()) {
+        facts.custom = custom;
+    }
     if let Some(account) = account
         .as_ref()
         .and_then(|a| a.get("records"))
@@ -378,20 +492,25 @@ pub async fn lookup_live(
     client: &SalesforceClient,
     store: &Store,
     number: &PhoneNumber,
-    region: &str,
-    order: &[RecordType],
+    settings: &crate::settings::Settings,
     now: &str,
     now_ms: i64,
 ) -> Result<LookupResult> {
     let picked = store.picked(&number.e164)?;
     let options = SearchOptions {
-        region,
+        region: &settings.region,
         picked: picked.as_deref(),
-        order,
+        order: &settings.match_order,
     };
     let mut found = search(client, number, &options, now).await?;
     keep_recently_created(store, &mut found, now_ms)?;
-    add_related(client, &mut found.result).await?;
+    add_related_with_panels(
+        client,
+        &mut found.result,
+        &settings.account_fields,
+        &settings.panels,
+    )
+    .await?;
     save(store, &found, now_ms)?;
     Ok(found.result)
 }

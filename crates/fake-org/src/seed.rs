@@ -28,6 +28,17 @@
 //! | Lead 佐藤 美咲 (さくらデザイン株式会社) | Phone `+81 3-5555-0199` |
 //! | Lead Grace Kim (Kim & Park Architects) | Phone `7205550160` |
 //! | Account Becker Logistik, Contact Tom Becker | none (created by the conversion) |
+//! | Account Summit Holdings Inc. (parent of Summit Outdoor Supply and Summit Trail Rentals) | Phone `(720) 555-0190` |
+//! | Account Summit Trail Rentals, Contact Rosa Delgado | Phone `(970) 555-0142`, `(970) 555-0143` |
+//! | Lead Lena Vogt (Summit Trail Rentals) | none; email only |
+//!
+//! Dana Whitfield and Elena Rossi each have an `Investment_Profile__c` (a custom object
+//! with a lookup to Contact: risk tolerance, portfolio value, horizon, last review), the
+//! industry panel of the tests.
+//!
+//! Every contact and open lead has an email address; accounts carry the facts the
+//! caller card shows (industry, revenue, employees, billing address, website, type,
+//! parent) and the admin's custom fields `Last_Activity__c` and `Health_Score__c`.
 //!
 //! The read-only setup objects `OpportunityStage` (the ten default stages with their
 //! default probabilities, closed/won flags and forecast categories), `LeadStatus` and
@@ -37,7 +48,8 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
 use crate::store::{
-    fmt_date, fmt_datetime, id18, Store, DEMO_USER_ID15, LEAD_STATUSES, STAGES, TASK_STATUSES,
+    fmt_date, fmt_datetime, id18, Store, DEMO_USER_ID15, LEAD_DESK_USER_ID15, LEAD_STATUSES,
+    STAGES, TASK_STATUSES,
 };
 
 /// Fills an empty store with the demo org's data, timestamps relative to `now`.
@@ -56,6 +68,18 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
         }),
         days_ago(400),
     );
+    // The owner the org's lead assignment rule gives phone leads to.
+    store.insert_raw(
+        "User",
+        json!({
+            "Id": id18(LEAD_DESK_USER_ID15),
+            "FirstName": "Lead",
+            "LastName": "Desk",
+            "Username": "lead.desk@callside.example",
+            "Email": "lead.desk@callside.example",
+        }),
+        days_ago(400),
+    );
 
     // 1. Summit Outdoor Supply: a customer with open and closed business.
     let summit = store.insert_raw(
@@ -70,8 +94,11 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
             "NumberOfEmployees": 85,
             "BillingStreet": "1550 Wynkoop St",
             "BillingCity": "Denver",
+            "BillingState": "CO",
             "BillingPostalCode": "80202",
             "BillingCountry": "United States",
+            "Last_Activity__c": date_in(-7),
+            "Health_Score__c": 86.0,
         }),
         days_ago(210),
     );
@@ -88,6 +115,19 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
             "LeadSource": "Partner Referral",
         }),
         days_ago(200),
+    );
+    // Dana's investment profile (a custom object with a lookup to Contact).
+    store.insert_raw(
+        "Investment_Profile__c",
+        json!({
+            "Name": "Whitfield family office",
+            "Contact__c": dana.clone(),
+            "Risk_Tolerance__c": "Balanced",
+            "Portfolio_Value__c": 1_250_000.0,
+            "Investment_Horizon__c": "10+ years",
+            "Last_Review__c": date_in(-30),
+        }),
+        days_ago(190),
     );
     store.insert_raw(
         "Contact",
@@ -254,6 +294,12 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
             "Rating": "Warm",
             "LeadSource": "Web",
             "Industry": "Technology",
+            "Website": "lumenanalytics.example",
+            "AnnualRevenue": 2300000.0,
+            "NumberOfEmployees": 40,
+            "City": "Boulder",
+            "State": "CO",
+            "Country": "United States",
         }),
         days_ago(5),
     );
@@ -328,6 +374,7 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
             "FirstName": "Marco",
             "LastName": "Rossi",
             "Company": "Rossi Imports",
+            "Email": "marco@rossiimports.example",
             "Phone": "(303) 555-0188",
             "Status": "Open - Not Contacted",
             "Rating": "Cold",
@@ -359,6 +406,18 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
             "AccountId": rossi,
         }),
         days_ago(150),
+    );
+    store.insert_raw(
+        "Investment_Profile__c",
+        json!({
+            "Name": "Rossi retirement plan",
+            "Contact__c": elena.clone(),
+            "Risk_Tolerance__c": "Conservative",
+            "Portfolio_Value__c": 340_000.0,
+            "Investment_Horizon__c": "5 years",
+            "Last_Review__c": date_in(-90),
+        }),
+        days_ago(140),
     );
     store.insert_raw(
         "Opportunity",
@@ -408,6 +467,7 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
             "FirstName": "Nadia",
             "LastName": "Decoy",
             "Company": "Thames Widget Co",
+            "Email": "nadia@thameswidget.example",
             "Phone": "+44 20 7946 0100",
             "Status": "Open - Not Contacted",
             "LeadSource": "Other",
@@ -422,6 +482,7 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
             "FirstName": "美咲",
             "LastName": "佐藤",
             "Company": "さくらデザイン株式会社",
+            "Email": "misaki.sato@sakura-design.example",
             "Phone": "+81 3-5555-0199",
             "Status": "Working - Contacted",
             "Rating": "Warm",
@@ -477,6 +538,93 @@ pub(crate) fn seed(store: &mut Store, now: OffsetDateTime) {
             "AccountId": cascade,
         }),
         days_ago(6),
+    );
+
+    // 9. An account family: Summit Outdoor Supply and Summit Trail Rentals belong to
+    //    Summit Holdings; a lead works at the rental company too.
+    let holdings = store.insert_raw(
+        "Account",
+        json!({
+            "Name": "Summit Holdings Inc.",
+            "Phone": "(720) 555-0190",
+            "Website": "https://www.summitholdings.example",
+            "Industry": "Retail",
+            "Type": "Other",
+            "AnnualRevenue": 18500000.0,
+            "NumberOfEmployees": 240,
+            "BillingStreet": "1550 Wynkoop St, Suite 400",
+            "BillingCity": "Denver",
+            "BillingState": "CO",
+            "BillingPostalCode": "80202",
+            "BillingCountry": "United States",
+            "Health_Score__c": 81.0,
+        }),
+        days_ago(900),
+    );
+    store.set_raw("Account", &summit, "ParentId", json!(holdings));
+    let rentals = store.insert_raw(
+        "Account",
+        json!({
+            "Name": "Summit Trail Rentals",
+            "Phone": "(970) 555-0142",
+            "Website": "summittrail.example",
+            "Industry": "Recreation",
+            "Type": "Customer - Direct",
+            "AnnualRevenue": 1150000.0,
+            "NumberOfEmployees": 22,
+            "BillingStreet": "210 Elkhorn Ave",
+            "BillingCity": "Estes Park",
+            "BillingState": "CO",
+            "BillingPostalCode": "80517",
+            "BillingCountry": "United States",
+            "ParentId": holdings,
+            "Health_Score__c": 64.0,
+            "Last_Activity__c": date_in(-21),
+        }),
+        days_ago(400),
+    );
+    let rosa = store.insert_raw(
+        "Contact",
+        json!({
+            "FirstName": "Rosa",
+            "LastName": "Delgado",
+            "Title": "Operations Manager",
+            "Email": "rosa.delgado@summittrail.example",
+            "Phone": "(970) 555-0143",
+            "AccountId": rentals,
+        }),
+        days_ago(390),
+    );
+    store.insert_raw(
+        "Opportunity",
+        json!({
+            "Name": "Summit Trail - Bike Fleet",
+            "AccountId": rentals,
+            "ContactId": rosa,
+            "StageName": "Value Proposition",
+            "Amount": 9500.0,
+            "CloseDate": date_in(30),
+            "Type": "Existing Customer - Upgrade",
+        }),
+        days_ago(25),
+    );
+    store.insert_raw(
+        "Lead",
+        json!({
+            "FirstName": "Lena",
+            "LastName": "Vogt",
+            "Title": "Store Lead",
+            "Company": "Summit Trail Rentals",
+            "Email": "lena.vogt@summittrail.example",
+            "Website": "summittrail.example",
+            "Industry": "Recreation",
+            "City": "Estes Park",
+            "State": "CO",
+            "Country": "United States",
+            "Status": "Open - Not Contacted",
+            "LeadSource": "Web",
+        }),
+        days_ago(14),
     );
 
     seed_picklist_values(store, days_ago(400));

@@ -12,9 +12,16 @@
 //! digits are compared, and a leading `1` of an 11-digit North American number is
 //! ignored on either side. A country code on one side and a national trunk prefix on
 //! the other (`+49 30 …` vs `030 …`) does not match, just as in a real org.
-//! Text groups match case-insensitively anywhere inside a field (the real index
-//! matches whole words; the fake is more lenient). Records are searchable as soon as
-//! they are saved (a real org lags a little behind).
+//! Text matches whole words, as the real index does: a field's text is split into
+//! lower-cased tokens at spaces and punctuation (`dana.whitfield@summitoutdoor.example`
+//! is `dana whitfield summitoutdoor example`), and a term (or quoted phrase) matches
+//! when its tokens appear one after another in one field; `*` and `?` match within a
+//! token, so `Whit*` finds Whitfield but `hitf` finds nothing. Scripts written without
+//! spaces (Chinese, Japanese, Korean) are indexed one character per token, so any run of
+//! their characters matches (the real index segments them into words). `IN NAME FIELDS`
+//! searches each object's name fields plus an Account's `Website` and a Contact's
+//! account name, as Salesforce documents. Records are searchable as soon as they are
+//! saved (a real org lags a little behind).
 
 use serde_json::{json, Value};
 use time::{Date, OffsetDateTime};
@@ -66,19 +73,82 @@ impl Term {
         self.text().chars().filter(char::is_ascii_digit).collect()
     }
 
-    /// `%term%` with the term's wildcards.
-    fn contains_pattern(&self) -> Vec<LikePiece> {
-        let mut p = vec![LikePiece::Many];
-        for c in &self.pieces {
-            p.push(match c {
-                TermChar::Lit(c) => LikePiece::Char(*c),
-                TermChar::AnyMany => LikePiece::Many,
-                TermChar::AnyOne => LikePiece::One,
-            });
+    /// The term as a run of token patterns (wildcards stay inside their token); empty
+    /// for a term made only of punctuation, which matches nothing.
+    fn token_patterns(&self) -> Vec<Vec<LikePiece>> {
+        let mut patterns = Vec::new();
+        let mut current: Vec<LikePiece> = Vec::new();
+        for piece in &self.pieces {
+            match piece {
+                TermChar::Lit(c) if is_unspaced_script(*c) => {
+                    if !current.is_empty() {
+                        patterns.push(std::mem::take(&mut current));
+                    }
+                    patterns.push(vec![LikePiece::Char(*c)]);
+                }
+                TermChar::Lit(c) if c.is_alphanumeric() => current.push(LikePiece::Char(*c)),
+                TermChar::Lit(_) => {
+                    if !current.is_empty() {
+                        patterns.push(std::mem::take(&mut current));
+                    }
+                }
+                TermChar::AnyMany => current.push(LikePiece::Many),
+                TermChar::AnyOne => current.push(LikePiece::One),
+            }
         }
-        p.push(LikePiece::Many);
-        p
+        if !current.is_empty() {
+            patterns.push(current);
+        }
+        patterns
     }
+}
+
+/// Chinese, Japanese and Korean characters: text in these scripts has no spaces
+/// between words.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK Extension A
+        | 0x4E00..=0x9FFF // CJK Unified Ideographs
+        | 0xAC00..=0xD7AF // Hangul syllables
+        | 0xF900..=0xFAFF // CJK Compatibility Ideographs
+        | 0x20000..=0x2FFFF)
+}
+
+/// A field's text as the search index holds it: lower-cased words, split at spaces and
+/// punctuation; characters of unspaced scripts one by one.
+pub(crate) fn index_tokens(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        if is_unspaced_script(c) {
+            if !current.is_empty() {
+                tokens.push(std::mem::take(&mut current));
+            }
+            tokens.push(c.to_string());
+        } else if c.is_alphanumeric() {
+            current.extend(c.to_lowercase());
+        } else if !current.is_empty() {
+            tokens.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        tokens.push(current);
+    }
+    tokens
+}
+
+/// Whether a term's token patterns occur one after another among `tokens`.
+fn tokens_match(tokens: &[String], patterns: &[Vec<LikePiece>]) -> bool {
+    if patterns.is_empty() || patterns.len() > tokens.len() {
+        return false;
+    }
+    tokens.windows(patterns.len()).any(|window| {
+        window
+            .iter()
+            .zip(patterns)
+            .all(|(token, pattern)| like_match(token, pattern))
+    })
 }
 
 /// The parsed search text: any group matches; all positive terms of a group must match
@@ -374,7 +444,27 @@ fn phone_fields(obj: &ObjectDef) -> Vec<&'static str> {
         .collect()
 }
 
-fn group_matches(obj: &ObjectDef, rec: &Record, group: &[Term], scope: Scope) -> bool {
+/// The texts a record offers a search group beyond its own fields: in `NAME` (and
+/// `ALL`), a Contact's account name.
+fn related_texts(obj: &ObjectDef, rec: &Record, scope: Scope, store: &Store) -> Vec<String> {
+    if obj.name != "Contact" || !matches!(scope, Scope::Name | Scope::All) {
+        return Vec::new();
+    }
+    rec.get("AccountId")
+        .and_then(Value::as_str)
+        .and_then(|id| store.find_live(id))
+        .and_then(|(_, account)| account.get("Name").and_then(Value::as_str))
+        .map(|name| vec![name.to_string()])
+        .unwrap_or_default()
+}
+
+fn group_matches(
+    obj: &ObjectDef,
+    rec: &Record,
+    group: &[Term],
+    scope: Scope,
+    store: &Store,
+) -> bool {
     let str_of = |name: &str| rec.get(name).and_then(Value::as_str);
     let phone_hit = |digits: &str| {
         !digits.is_empty()
@@ -383,12 +473,19 @@ fn group_matches(obj: &ObjectDef, rec: &Record, group: &[Term], scope: Scope) ->
                 .filter_map(|f| str_of(f))
                 .any(|v| phone_matches(v, digits))
     };
-    let text = text_fields(obj, scope);
+    let mut texts: Vec<Vec<String>> = text_fields(obj, scope)
+        .iter()
+        .filter_map(|f| str_of(f))
+        .map(index_tokens)
+        .collect();
+    texts.extend(
+        related_texts(obj, rec, scope, store)
+            .iter()
+            .map(|t| index_tokens(t)),
+    );
     let text_hit = |t: &Term| {
-        let pattern = t.contains_pattern();
-        text.iter()
-            .filter_map(|f| str_of(f))
-            .any(|v| like_match(v, &pattern))
+        let patterns = t.token_patterns();
+        texts.iter().any(|tokens| tokens_match(tokens, &patterns))
     };
     let positives: Vec<&Term> = group.iter().filter(|t| !t.negated).collect();
     let negatives: Vec<&Term> = group.iter().filter(|t| t.negated).collect();
@@ -477,7 +574,7 @@ pub(crate) fn run_indexed(
                 search
                     .groups
                     .iter()
-                    .any(|g| group_matches(plan.object, r, g, search.scope))
+                    .any(|g| group_matches(plan.object, r, g, search.scope, store))
             })
             .collect();
         for r in plan.select(store, candidates) {

@@ -89,6 +89,8 @@ pub(crate) enum FieldType {
     Picklist(&'static [&'static str], bool),
     Bool,
     Int,
+    /// A number with decimals (`double` in describe), as custom Number fields are.
+    Double,
     Currency,
     Percent,
     Date,
@@ -118,7 +120,7 @@ impl FieldType {
     pub fn is_numeric(&self) -> bool {
         matches!(
             self,
-            FieldType::Int | FieldType::Currency | FieldType::Percent
+            FieldType::Int | FieldType::Double | FieldType::Currency | FieldType::Percent
         )
     }
 
@@ -150,6 +152,7 @@ impl FieldType {
             FieldType::Picklist(..) => "picklist",
             FieldType::Bool => "boolean",
             FieldType::Int => "int",
+            FieldType::Double => "double",
             FieldType::Currency => "currency",
             FieldType::Percent => "percent",
             FieldType::Date => "date",
@@ -163,7 +166,7 @@ impl FieldType {
             FieldType::Id | FieldType::Reference(..) => "tns:ID",
             FieldType::Bool => "xsd:boolean",
             FieldType::Int => "xsd:int",
-            FieldType::Currency | FieldType::Percent => "xsd:double",
+            FieldType::Double | FieldType::Currency | FieldType::Percent => "xsd:double",
             FieldType::Date => "xsd:date",
             FieldType::DateTime => "xsd:dateTime",
             _ => "xsd:string",
@@ -348,6 +351,8 @@ pub(crate) const LEAD_STATUSES: &[&str] = &[
     "Closed - Not Converted",
 ];
 pub(crate) const RATINGS: &[&str] = &["Hot", "Warm", "Cold"];
+/// `Investment_Profile__c.Risk_Tolerance__c` (an industry panel's custom object).
+const RISK_TOLERANCES: &[&str] = &["Conservative", "Balanced", "Growth", "Aggressive"];
 pub(crate) const TASK_STATUSES: &[&str] = &[
     "Not Started",
     "In Progress",
@@ -463,6 +468,15 @@ fn audit_fields() -> Vec<FieldDef> {
         FieldDef::new("LastModifiedDate", FieldType::DateTime)
             .ro()
             .label("Last Modified Date"),
+        FieldDef::new("CreatedById", FieldType::Reference(USER, "CreatedBy"))
+            .ro()
+            .label("Created By ID"),
+        FieldDef::new(
+            "LastModifiedById",
+            FieldType::Reference(USER, "LastModifiedBy"),
+        )
+        .ro()
+        .label("Last Modified By ID"),
         FieldDef::new("SystemModstamp", FieldType::DateTime)
             .ro()
             .label("System Modstamp"),
@@ -533,10 +547,15 @@ fn build_schema() -> Schema {
         f("NumberOfEmployees", Int).label("Employees"),
         f("BillingStreet", TextArea(255)),
         f("BillingCity", Str(40)),
+        f("BillingState", Str(80)).label("Billing State/Province"),
         f("BillingPostalCode", Str(20)).label("Billing Zip/Postal Code"),
         f("BillingCountry", Str(80)),
         f("ParentId", Reference(ACCOUNT, "Parent")).label("Parent Account ID"),
         owner_field(),
+        // Custom fields the demo org's admin added (the original brief's account query
+        // reads them).
+        f("Last_Activity__c", Date).label("Last Activity (CRM)"),
+        f("Health_Score__c", Double).label("Health Score"),
     ];
     account_fields.extend(audit_fields());
     account_fields.push(last_activity());
@@ -556,7 +575,8 @@ fn build_schema() -> Schema {
             child("Tasks", "Task", "WhatId"),
             child("Events", "Event", "WhatId"),
         ],
-        name_fields: &["Name"],
+        // SOSL `IN NAME FIELDS` searches an account's Website too.
+        name_fields: &["Name", "Website"],
         searchable: true,
         read_only: false,
     };
@@ -594,6 +614,11 @@ fn build_schema() -> Schema {
             child("Opportunities", "Opportunity", "ContactId"),
             child("Tasks", "Task", "WhoId"),
             child("Events", "Event", "WhoId"),
+            child(
+                "Investment_Profiles__r",
+                "Investment_Profile__c",
+                "Contact__c",
+            ),
         ],
         name_fields: &["Name", "FirstName", "LastName"],
         searchable: true,
@@ -617,6 +642,14 @@ fn build_schema() -> Schema {
         f("Rating", Picklist(RATINGS, true)),
         f("LeadSource", Picklist(LEAD_SOURCES, false)),
         f("Industry", Picklist(INDUSTRIES, false)),
+        f("Website", Url),
+        f("AnnualRevenue", Currency),
+        f("NumberOfEmployees", Int).label("Employees"),
+        f("Street", TextArea(255)),
+        f("City", Str(40)),
+        f("State", Str(80)).label("State/Province"),
+        f("PostalCode", Str(20)).label("Zip/Postal Code"),
+        f("Country", Str(80)),
         f("Description", TextArea(32000)),
         f("IsConverted", Bool).ro().label("Converted"),
         f("ConvertedAccountId", Reference(ACCOUNT, "ConvertedAccount")).ro(),
@@ -736,6 +769,9 @@ fn build_schema() -> Schema {
         f("CallDurationInSeconds", Int).label("Call Duration"),
         f("CallDisposition", Str(255)).label("Call Result"),
         f("CallObject", Str(255)).label("Call Object Identifier"),
+        // Custom fields of the original brief's call logging.
+        f("Call_Outcome__c", Str(255)).label("Call Outcome"),
+        f("Next_Steps__c", TextArea(32000)).label("Next Steps"),
         f("WhoId", Reference(WHO, "Who")).label("Name ID"),
         f("WhatId", Reference(WHAT, "What")).label("Related To ID"),
         f("AccountId", Reference(ACCOUNT, "Account")).ro(),
@@ -848,6 +884,33 @@ fn build_schema() -> Schema {
         ],
     );
 
+    // A custom object of a wealth-management org, with a lookup to Contact: what an
+    // administrator shows as an industry panel under the caller card.
+    let mut profile_fields = vec![
+        id_field(),
+        f("Name", Str(80)).label("Investment Profile Name"),
+        f("Contact__c", Reference(CONTACT, "Contact__r")).label("Contact"),
+        f("Risk_Tolerance__c", Picklist(RISK_TOLERANCES, true)).label("Risk Tolerance"),
+        f("Portfolio_Value__c", Currency).label("Portfolio Value"),
+        f("Investment_Horizon__c", Str(40)).label("Investment Horizon"),
+        f("Last_Review__c", Date).label("Last Review"),
+        owner_field(),
+    ];
+    profile_fields.extend(audit_fields());
+    profile_fields.push(is_deleted());
+    let investment_profile = ObjectDef {
+        name: "Investment_Profile__c",
+        label: "Investment Profile",
+        label_plural: "Investment Profiles",
+        key_prefix: "a01",
+        createable: true,
+        fields: profile_fields,
+        children: vec![],
+        name_fields: &["Name"],
+        searchable: false,
+        read_only: false,
+    };
+
     Schema {
         objects: vec![
             account,
@@ -861,6 +924,7 @@ fn build_schema() -> Schema {
             opportunity_stage,
             lead_status,
             task_status,
+            investment_profile,
         ],
     }
 }
@@ -1069,6 +1133,11 @@ pub(crate) fn now() -> OffsetDateTime {
 pub(crate) const DEMO_USER_ID15: &str = "005Dm0000000001";
 /// The org id.
 pub(crate) const ORG_ID15: &str = "00DDm0000000001";
+/// The user the org's lead assignment rule gives phone leads to (`Lead Desk`).
+pub(crate) const LEAD_DESK_USER_ID15: &str = "005Dm0000000002";
+/// The org's one lead assignment rule, active: leads whose `LeadSource` is
+/// "Phone Call" go to the Lead Desk.
+pub(crate) const LEAD_RULE_ID15: &str = "01QDm0000000001";
 
 /// All records of the org, per object, in insertion order.
 #[derive(Clone)]
@@ -1125,6 +1194,23 @@ impl Store {
             .unwrap_or(&[])
     }
 
+    /// Runs the lead assignment rule on a lead just saved: a lead from a phone call
+    /// goes to the Lead Desk; any other lead keeps its owner.
+    pub fn assign_lead(&mut self, id: &str) {
+        let desk = id18(LEAD_DESK_USER_ID15);
+        if let Some(lead) = self.records.get_mut("Lead").and_then(|leads| {
+            leads.iter_mut().find(|r| {
+                r.get("Id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|own| id_matches(own, id))
+            })
+        }) {
+            if lead.get("LeadSource").and_then(Value::as_str) == Some("Phone Call") {
+                lead.insert("OwnerId".into(), Value::String(desk));
+            }
+        }
+    }
+
     /// Records that are not in the recycle bin.
     pub fn live<'a>(&'a self, object: &str) -> impl Iterator<Item = &'a Record> + 'a {
         self.all(object).iter().filter(|r| !is_deleted_record(r))
@@ -1156,6 +1242,14 @@ impl Store {
                 .and_then(Value::as_str)
                 .is_some_and(|s| id_matches(s, id))
         })
+    }
+
+    /// Sets one field of a seeded record as given: seed data that points forward, such
+    /// as a parent account inserted after its child.
+    pub(crate) fn set_raw(&mut self, object: &str, id: &str, field: &str, value: Value) {
+        if let Some(rec) = self.find_mut(object, id) {
+            rec.insert(field.into(), value);
+        }
     }
 
     /// Inserts a record without the API's field-level checks (seed data): the caller's
@@ -1206,6 +1300,10 @@ impl Store {
                 .unwrap_or(ts);
             rec.insert("LastModifiedDate".into(), m.clone());
             rec.insert("SystemModstamp".into(), m);
+            // The org's one API user makes every change.
+            let user = Value::String(id18(DEMO_USER_ID15));
+            rec.insert("CreatedById".into(), user.clone());
+            rec.insert("LastModifiedById".into(), user);
         }
         if obj.field("IsDeleted").is_some() {
             rec.insert("IsDeleted".into(), Value::Bool(false));
@@ -1328,6 +1426,10 @@ impl Store {
         let ts = Value::String(fmt_datetime(now));
         rec.insert("LastModifiedDate".into(), ts.clone());
         rec.insert("SystemModstamp".into(), ts);
+        rec.insert(
+            "LastModifiedById".into(),
+            Value::String(id18(DEMO_USER_ID15)),
+        );
         self.touch_activity(obj, &rec);
         if let Some(slot) = self.find_mut(obj.name, &current_id) {
             *slot = rec;
@@ -1713,7 +1815,7 @@ fn coerce_value(field: &FieldDef, value: &Value) -> Result<Value, ApiError> {
             n.map(|n| json!(n))
                 .ok_or_else(|| type_error(field, value, "int"))
         }
-        FieldType::Currency | FieldType::Percent => {
+        FieldType::Double | FieldType::Currency | FieldType::Percent => {
             let n = match value {
                 Value::Number(n) => n.as_f64(),
                 Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),

@@ -901,7 +901,8 @@ async fn query_filters_order_limit_offset_and_escapes() {
         .await;
     assert_eq!(
         names(&b["records"]),
-        ["Priya Raman", "美咲 佐藤", "Nadia Decoy"]
+        ["Priya Raman", "美咲 佐藤", "Lena Vogt"],
+        "nulls last, then by name"
     );
     let b = s
         .query_ok("SELECT Name FROM Opportunity WHERE Amount >= 15000 AND CloseDate > TODAY ORDER BY Amount")
@@ -920,7 +921,7 @@ async fn query_filters_order_limit_offset_and_escapes() {
     assert_eq!(b["records"][0]["Probability"], json!(100.0));
     assert_eq!(b["records"][0]["IsWon"], json!(true));
     let b = s.query_ok("SELECT COUNT() FROM Account").await;
-    assert_eq!(b["totalSize"], json!(6));
+    assert_eq!(b["totalSize"], json!(8));
     assert_eq!(b["records"], json!([]));
     let b = s
         .query_ok("SELECT Id FROM Lead WHERE CreatedDate = LAST_N_DAYS:10")
@@ -1164,6 +1165,109 @@ async fn sosl_finds_new_records_and_other_groups() {
     assert_eq!(error_code(&b), "INVALID_TYPE");
     let (_, b) = s.search("FIND {abc} RETURNING Lead(Id, Nope)").await;
     assert_eq!(error_code(&b), "INVALID_FIELD");
+}
+
+/// `Type:Name` of every record a search returned, in order.
+fn typed_names(body: &Value) -> Vec<String> {
+    body["searchRecords"]
+        .as_array()
+        .expect("searchRecords")
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{}",
+                r["attributes"]["type"].as_str().unwrap_or_default(),
+                r["Name"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn sosl_text_search_matches_whole_words_in_the_search_group() {
+    let s = session().await;
+    let returning = "RETURNING Contact(Name ORDER BY Name), Lead(Name WHERE IsConverted = false ORDER BY Name), Account(Name ORDER BY Name)";
+    let found = |term: &str, group: &str| {
+        let sosl = format!("FIND {{{term}}} IN {group} FIELDS {returning}");
+        let s = &s;
+        async move {
+            let (status, body) = s.search(&sosl).await;
+            assert_eq!(status, StatusCode::OK, "{sosl}: {body}");
+            typed_names(&body)
+        }
+    };
+    // Whole words, any order, case-insensitive; a part of a word finds nothing.
+    assert_eq!(
+        found("\"whitfield\" \"dana\"", "NAME").await,
+        ["Contact:Dana Whitfield"]
+    );
+    assert!(found("hitfiel", "NAME").await.is_empty());
+    // A trailing * asks for words that start so.
+    assert_eq!(found("Whit*", "NAME").await, ["Contact:Dana Whitfield"]);
+    // A contact's account name is one of its name fields; so is an account's website.
+    assert_eq!(
+        found("\"Summit Outdoor Supply\"", "NAME").await,
+        [
+            "Contact:Aisha Bello",
+            "Contact:Dana Whitfield",
+            "Account:Summit Outdoor Supply"
+        ]
+    );
+    assert_eq!(
+        found("\"summitholdings.example\"", "NAME").await,
+        ["Account:Summit Holdings Inc."]
+    );
+    // A lead's company is a name field.
+    assert_eq!(
+        found("\"Summit Trail Rentals\"", "NAME").await,
+        [
+            "Contact:Rosa Delgado",
+            "Lead:Lena Vogt",
+            "Account:Summit Trail Rentals"
+        ]
+    );
+    // Escaped reserved characters are text; punctuation separates words as in the index.
+    assert_eq!(found("O\\'Connor", "NAME").await, ["Lead:Siobhan O'Connor"]);
+    assert_eq!(found("\"Kim \\& Park\"", "NAME").await, ["Lead:Grace Kim"]);
+    assert_eq!(found("Müller", "NAME").await, ["Contact:Jürgen Müller"]);
+    // Japanese has no spaces: any run of its characters matches.
+    assert_eq!(found("佐藤", "NAME").await, ["Lead:美咲 佐藤"]);
+    assert_eq!(
+        found("\"さくらデザイン\"", "NAME").await,
+        ["Lead:美咲 佐藤"]
+    );
+    // Email fields: a whole address, or a domain's words.
+    assert_eq!(
+        found("\"dana.whitfield@summitoutdoor.example\"", "EMAIL").await,
+        ["Contact:Dana Whitfield"]
+    );
+    assert_eq!(
+        found("\"summittrail.example\"", "EMAIL").await,
+        ["Contact:Rosa Delgado", "Lead:Lena Vogt"]
+    );
+    // Names are not email fields, and emails are not name fields.
+    assert!(found("Whitfield", "EMAIL")
+        .await
+        .contains(&"Contact:Dana Whitfield".to_string()));
+    assert!(found("\"summittrail.example\"", "NAME").await == ["Account:Summit Trail Rentals"]);
+    assert!(found("Rosa", "EMAIL").await == ["Contact:Rosa Delgado"]);
+    assert!(found("\"Operations Manager\"", "NAME").await.is_empty());
+    // A term of punctuation only matches nothing.
+    assert!(found("\\&\\&", "NAME").await.is_empty());
+
+    // Shorter than two characters: refused, as Salesforce refuses it.
+    let (status, body) = s
+        .search(&format!("FIND {{J*}} IN NAME FIELDS {returning}"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&body), "INVALID_SEARCH");
+    assert!(
+        body[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("search term must be longer than one character"),
+        "{body}"
+    );
 }
 
 // ---------------------------------------------------------------------------

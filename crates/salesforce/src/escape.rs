@@ -74,6 +74,25 @@ pub fn sosl_phrase(value: &str) -> String {
     out
 }
 
+/// One bare SOSL word that asks for every word starting with `word`: each reserved
+/// character escaped and a `*` wildcard appended, so `O'Br` becomes `O\'Br*` and finds
+/// O'Brien. None for an empty word or one with whitespace or control characters, which
+/// a bare word cannot hold (search those as phrases with [`sosl_phrase`]).
+pub fn sosl_prefix(word: &str) -> Option<String> {
+    if word.is_empty() || word.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let mut out = String::with_capacity(word.len() + 4);
+    for character in word.chars() {
+        if SOSL_RESERVED.contains(&character) {
+            out.push('\\');
+        }
+        out.push(character);
+    }
+    out.push('*');
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +112,56 @@ mod tests {
         assert_eq!(soql_like("50%_off"), r"50\%\_off");
         assert_eq!(soql_like("O'Brien"), r"O\'Brien");
         assert_eq!(soql_like(r"a\%"), r"a\\\%");
+    }
+
+    #[test]
+    fn sosl_prefixes_escape_the_word_and_add_one_wildcard() {
+        assert_eq!(sosl_prefix("Whit").as_deref(), Some("Whit*"));
+        assert_eq!(sosl_prefix("O'Br").as_deref(), Some(r"O\'Br*"));
+        assert_eq!(sosl_prefix("a}*").as_deref(), Some(r"a\}\**"));
+        assert_eq!(
+            sosl_prefix("OR").as_deref(),
+            Some("OR*"),
+            "no longer an operator"
+        );
+        assert_eq!(sosl_prefix("two words"), None);
+        assert_eq!(sosl_prefix("line\nbreak"), None);
+        assert_eq!(sosl_prefix(""), None);
+    }
+
+    /// Reads a bare SOSL word: escaped characters are literal, and the only unescaped
+    /// reserved character allowed is a final `*`. Returns the literal text.
+    fn read_prefix_word(word: &str) -> Result<String, String> {
+        let chars: Vec<char> = word.chars().collect();
+        let (last, body) = chars.split_last().ok_or("empty")?;
+        if *last != '*' {
+            return Err("no final *".into());
+        }
+        let mut text = String::new();
+        let mut at = 0;
+        while at < body.len() {
+            match body[at] {
+                '\\' => {
+                    let escaped = *body.get(at + 1).ok_or("backslash at the end")?;
+                    if !SOSL_RESERVED.contains(&escaped) {
+                        return Err(format!("needless escape \\{escaped}"));
+                    }
+                    text.push(escaped);
+                    at += 2;
+                }
+                reserved if SOSL_RESERVED.contains(&reserved) => {
+                    return Err(format!("unescaped {reserved:?}"))
+                }
+                space if space.is_whitespace() || space.is_control() => {
+                    return Err("a space would split the word".into())
+                }
+                plain => {
+                    text.push(plain);
+                    at += 1;
+                }
+            }
+        }
+        Ok(text)
     }
 
     #[test]
@@ -352,6 +421,20 @@ mod tests {
                 .collect();
             prop_assert_eq!(wildcards, vec![0, literal.len() - 1], "only the two wildcards we wrote");
             prop_assert_eq!(unescaped(&literal[1..literal.len() - 1]), value);
+        }
+
+        #[test]
+        fn no_word_changes_the_structure_of_a_prefix_search(value in any_string()) {
+            match sosl_prefix(&value) {
+                Some(word) => {
+                    let sosl = format!("FIND {{{word}}}");
+                    prop_assert!(braces_balance(&sosl), "{}", sosl);
+                    prop_assert_eq!(read_prefix_word(&word).map_err(TestCaseError::fail)?, value);
+                }
+                None => prop_assert!(
+                    value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control())
+                ),
+            }
         }
 
         #[test]
