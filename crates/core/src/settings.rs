@@ -1,10 +1,12 @@
 //! Settings, from command-line flags, then the environment (`CALLSIDE_*`), then a TOML
-//! config file, then defaults.
+//! config file, then defaults. The administrator's policy ([`crate::policy`]) sits on
+//! both ends: its `[locked]` values win over everything, its `[defaults]` replace
+//! Callside's own defaults.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::connections::{check_alias, Connections};
@@ -19,7 +21,7 @@ pub const DEFAULT_CALLBACK_PORT: u16 = 7717;
 pub const DEFAULT_REGION: &str = "US";
 
 /// One layer of settings; every field is optional and the first layer that has it wins.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsInput {
     pub login_url: Option<String>,
@@ -34,6 +36,15 @@ pub struct SettingsInput {
     pub cache_max_age_days: Option<u32>,
     /// Which record types rank first when several match, e.g. `["Lead", "Contact", "Account"]`.
     pub match_order: Option<Vec<String>>,
+    /// The actions reps may take (`["log_call", "follow_up"]`); the others are refused.
+    /// All of [`crate::policy::ACTIONS`] when unset.
+    pub enabled_actions: Option<Vec<String>>,
+    /// `false`: nothing is written to the local cache and every pop asks Salesforce.
+    pub cache_enabled: Option<bool>,
+    /// How the desktop app updates itself: `"auto"`, `"notify"` or `"off"`.
+    pub updates: Option<UpdateMode>,
+    /// The address the desktop app asks for updates (https).
+    pub update_url: Option<String>,
     /// The saved org connection to use (`--alias`, `CALLSIDE_ORG`); else the active one.
     pub alias: Option<String>,
     /// Call outcomes and the opportunity stage each moves to, e.g.
@@ -41,21 +52,51 @@ pub struct SettingsInput {
     pub outcome_stages: Option<std::collections::BTreeMap<String, String>>,
     /// The Lead fields qualification writes to (config file only).
     pub field_mapping: Option<FieldMappingInput>,
+    /// Custom Account fields the caller card shows besides the standard facts, e.g.
+    /// `["Last_Activity__c", "Health_Score__c"]` (config file only).
+    pub account_fields: Option<Vec<String>>,
+    /// Whether a lead created for an unknown caller goes through the org's lead
+    /// assignment rules by default (the rep can choose per lead).
+    pub lead_assignment_rules: Option<bool>,
+    /// The desktop app's global shortcut that brings the window up with the number field
+    /// focused, e.g. `"Ctrl+Alt+K"` (`CALLSIDE_FOCUS_SHORTCUT`).
+    pub focus_shortcut: Option<String>,
+    /// The desktop app's language, `"en"` or `"de"` (`CALLSIDE_LANGUAGE`); else the
+    /// system's.
+    pub language: Option<String>,
+    /// Audit-trail entries older than this many days are removed (1–3650; 365).
+    pub audit_retention_days: Option<u32>,
+    /// Field API names whose values never reach the cache or the audit trail in clear
+    /// text, e.g. `["Health_Notes__c"]`.
+    pub sensitive_fields: Option<Vec<String>>,
+    /// Warn when the org has used this percentage of its daily API requests (1–100; 80).
+    pub api_warning_percent: Option<u8>,
+    /// Industry panels under the caller card: a custom object related to the caller
+    /// ([`crate::panels`]).
+    pub panels: Option<Vec<crate::panels::PanelInput>>,
 }
 
 /// `[field_mapping]` in the config file: which Lead field each qualification value goes to.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldMappingInput {
     pub qualification_notes: Option<String>,
     pub next_action: Option<String>,
+    /// A Task field that also gets the call's result, such as `Call_Outcome__c`.
+    pub call_outcome: Option<String>,
+    /// A Task field for the call's next steps, such as `Next_Steps__c` (else they end
+    /// the Task's Description).
+    pub next_steps: Option<String>,
 }
 
 /// The Lead fields qualification writes to (API names).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldMapping {
     pub qualification_notes: String,
     pub next_action: String,
+    /// Task fields (none by default).
+    pub call_outcome: Option<String>,
+    pub next_steps: Option<String>,
 }
 
 impl Default for FieldMapping {
@@ -63,6 +104,8 @@ impl Default for FieldMapping {
         FieldMapping {
             qualification_notes: "Description".into(),
             next_action: "Description".into(),
+            call_outcome: None,
+            next_steps: None,
         }
     }
 }
@@ -98,9 +141,21 @@ impl SettingsInput {
             cache_max_records: self.cache_max_records.or(other.cache_max_records),
             cache_max_age_days: self.cache_max_age_days.or(other.cache_max_age_days),
             match_order: self.match_order.or(other.match_order),
+            enabled_actions: self.enabled_actions.or(other.enabled_actions),
+            cache_enabled: self.cache_enabled.or(other.cache_enabled),
+            updates: self.updates.or(other.updates),
+            update_url: self.update_url.or(other.update_url),
             alias: self.alias.or(other.alias),
             outcome_stages: self.outcome_stages.or(other.outcome_stages),
             field_mapping: self.field_mapping.or(other.field_mapping),
+            account_fields: self.account_fields.or(other.account_fields),
+            lead_assignment_rules: self.lead_assignment_rules.or(other.lead_assignment_rules),
+            focus_shortcut: self.focus_shortcut.or(other.focus_shortcut),
+            language: self.language.or(other.language),
+            audit_retention_days: self.audit_retention_days.or(other.audit_retention_days),
+            sensitive_fields: self.sensitive_fields.or(other.sensitive_fields),
+            api_warning_percent: self.api_warning_percent.or(other.api_warning_percent),
+            panels: self.panels.or(other.panels),
         }
     }
 
@@ -119,6 +174,8 @@ impl SettingsInput {
             data_dir: get("CALLSIDE_DATA_DIR").map(PathBuf::from),
             region: get("CALLSIDE_REGION"),
             alias: get("CALLSIDE_ORG"),
+            focus_shortcut: get("CALLSIDE_FOCUS_SHORTCUT"),
+            language: get("CALLSIDE_LANGUAGE"),
             ..SettingsInput::default()
         })
     }
@@ -158,6 +215,22 @@ pub struct Settings {
     pub cache_limits: CacheLimits,
     /// Record types in ranking order.
     pub match_order: Vec<RecordType>,
+    /// The actions reps may take, in [`crate::policy::ACTIONS`] order.
+    pub enabled_actions: Vec<String>,
+    /// Whether anything may be written to the local cache.
+    pub cache_enabled: bool,
+    /// How the desktop app updates itself.
+    pub updates: UpdateMode,
+    /// The address the desktop app asks for updates; none: the app's own.
+    pub update_url: Option<Url>,
+    /// The administrator's policy: which file, whether it applies, what it set.
+    pub policy: crate::policy::PolicyStatus,
+    /// The policy's `[defaults]`, for showing what the administrator suggested.
+    pub policy_defaults: SettingsInput,
+    /// Where each setting came from, by key (`login_url`, `enabled_actions`, ...).
+    pub sources: std::collections::BTreeMap<String, SettingSource>,
+    /// User values that a locked policy value replaced, as `key (from where)`.
+    pub overridden: Vec<String>,
     /// The saved org connection in use, if any.
     pub alias: Option<String>,
     /// Call outcome → opportunity stage, in listing order (the brief's order by default;
@@ -165,6 +238,22 @@ pub struct Settings {
     pub outcome_stages: Vec<(String, String)>,
     /// The Lead fields qualification notes and the next action go to.
     pub field_mapping: FieldMapping,
+    /// Custom Account fields shown with the account's facts (API names).
+    pub account_fields: Vec<String>,
+    /// New leads go through the org's lead assignment rules unless the rep says otherwise.
+    pub lead_assignment_rules: bool,
+    /// The desktop app's focus shortcut, as written (the app checks it).
+    pub focus_shortcut: Option<String>,
+    /// The desktop app's language, as written (the app checks it).
+    pub language: Option<String>,
+    /// How long the audit trail keeps its entries, in days.
+    pub audit_retention_days: u32,
+    /// Fields whose values are kept out of the cache and the audit trail (API names).
+    pub sensitive_fields: Vec<String>,
+    /// The share of the daily API requests (percent) at which Callside warns.
+    pub api_warning_percent: u8,
+    /// The industry panels, checked for shape (not yet against the org).
+    pub panels: Vec<crate::panels::PanelInput>,
 }
 
 /// The region of the system locale (`de_DE.UTF-8` gives `DE`), if it names one.
@@ -241,10 +330,54 @@ impl Settings {
             }
             None => SettingsInput::default(),
         };
-        Settings::from_layers(flags.or(saved).or(env).or(file).or(locale))
+        let loaded = crate::policy::load(&lookup);
+        let locked = loaded.policy.locked;
+        let defaults = loaded.policy.defaults;
+        // Locked policy values win over everything; the policy's defaults only over
+        // Callside's own (and the locale's guess).
+        let layers = [
+            (SettingSource::Locked, &locked),
+            (SettingSource::Flag, &flags),
+            (SettingSource::SavedConnection, &saved),
+            (SettingSource::Environment, &env),
+            (SettingSource::ConfigFile, &file),
+            (SettingSource::AdminDefault, &defaults),
+            (SettingSource::Locale, &locale),
+        ];
+        let sources = sources_of(&layers);
+        let locked_keys = present_keys(&locked);
+        let mut overridden = Vec::new();
+        for (source, layer) in [
+            (SettingSource::Flag, &flags),
+            (SettingSource::Environment, &env),
+            (SettingSource::ConfigFile, &file),
+        ] {
+            for key in present_keys(layer) {
+                if locked_keys.contains(&key) {
+                    overridden.push(format!("{key} ({})", source.describe()));
+                }
+            }
+        }
+        let mut settings = Settings::from_layers(
+            locked
+                .or(flags)
+                .or(saved)
+                .or(env)
+                .or(file)
+                .or(defaults.clone())
+                .or(locale),
+        )?;
+        settings.sources = sources;
+        settings.policy = loaded.status;
+        settings.policy_defaults = defaults;
+        settings.overridden = overridden;
+        Ok(settings)
     }
 
+    /// Settings from one layer over the defaults (no policy is read; every given value
+    /// counts as a flag's).
     pub fn from_layers(input: SettingsInput) -> Result<Settings> {
+        let given = sources_of(&[(SettingSource::Flag, &input)]);
         let login_text = input
             .login_url
             .unwrap_or_else(|| DEFAULT_LOGIN_URL.to_string());
@@ -331,7 +464,19 @@ impl Settings {
                 .next_action
                 .map(|f| f.trim().to_string())
                 .unwrap_or(defaults.next_action),
+            call_outcome: mapping_input.call_outcome.map(|f| f.trim().to_string()),
+            next_steps: mapping_input.next_steps.map(|f| f.trim().to_string()),
         };
+        for (key, field) in [
+            ("call_outcome", &field_mapping.call_outcome),
+            ("next_steps", &field_mapping.next_steps),
+        ] {
+            if let Some(field) = field.as_deref().filter(|f| !is_api_name(f)) {
+                return Err(Error::Config(format!(
+                    "field_mapping.{key} is {field:?}; use a Task field's API name such as Call_Outcome__c or Next_Steps__c"
+                )));
+            }
+        }
         for (key, field) in [
             (
                 "qualification_notes",
@@ -345,7 +490,83 @@ impl Settings {
                 )));
             }
         }
+        let enabled_actions = match input.enabled_actions {
+            None => crate::policy::ACTIONS
+                .iter()
+                .map(|(kind, _)| kind.to_string())
+                .collect(),
+            Some(names) => {
+                for name in &names {
+                    if !crate::policy::ACTIONS.iter().any(|(kind, _)| kind == name) {
+                        return Err(Error::Config(format!(
+                            "enabled_actions lists {name:?}; the actions are {}",
+                            crate::policy::ACTIONS
+                                .iter()
+                                .map(|(kind, _)| *kind)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )));
+                    }
+                }
+                crate::policy::ACTIONS
+                    .iter()
+                    .filter(|(kind, _)| names.iter().any(|name| name == kind))
+                    .map(|(kind, _)| kind.to_string())
+                    .collect()
+            }
+        };
+        let mut account_fields: Vec<String> = Vec::new();
+        for field in input.account_fields.unwrap_or_default() {
+            let field = field.trim().to_string();
+            if !is_api_name(&field) {
+                return Err(Error::Config(format!(
+                    "account_fields lists {field:?}; use an Account field's API name such as Health_Score__c"
+                )));
+            }
+            if !account_fields
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(&field))
+            {
+                account_fields.push(field);
+            }
+        }
+        let audit_retention_days = input
+            .audit_retention_days
+            .unwrap_or(crate::audit::DEFAULT_RETENTION_DAYS);
+        if !(1..=3650).contains(&audit_retention_days) {
+            return Err(Error::Config(format!(
+                "audit_retention_days must be from 1 to 3650, not {audit_retention_days}"
+            )));
+        }
+        let mut sensitive_fields: Vec<String> = Vec::new();
+        for field in input.sensitive_fields.unwrap_or_default() {
+            let field = field.trim().to_string();
+            if !is_api_name(&field) {
+                return Err(Error::Config(format!(
+                    "sensitive_fields lists {field:?}; use a field's API name such as Health_Notes__c"
+                )));
+            }
+            sensitive_fields.push(field);
+        }
+        let api_warning_percent = input.api_warning_percent.unwrap_or(80);
+        if !(1..=100).contains(&api_warning_percent) {
+            return Err(Error::Config(format!(
+                "api_warning_percent must be from 1 to 100, not {api_warning_percent}"
+            )));
+        }
+        let update_url = match input.update_url {
+            None => None,
+            Some(text) => Some(parse_update_url(&text)?),
+        };
         Ok(Settings {
+            enabled_actions,
+            cache_enabled: input.cache_enabled.unwrap_or(true),
+            updates: input.updates.unwrap_or_default(),
+            update_url,
+            policy: crate::policy::PolicyStatus::none(),
+            policy_defaults: SettingsInput::default(),
+            sources: given,
+            overridden: Vec::new(),
             login_url,
             client_id: input.client_id.map(|id| id.trim().to_string()),
             callback_port: input.callback_port.unwrap_or(DEFAULT_CALLBACK_PORT),
@@ -357,7 +578,48 @@ impl Settings {
             alias: input.alias,
             outcome_stages,
             field_mapping,
+            account_fields,
+            lead_assignment_rules: input.lead_assignment_rules.unwrap_or(false),
+            audit_retention_days,
+            sensitive_fields,
+            api_warning_percent,
+            panels: crate::panels::validate(input.panels.unwrap_or_default())?,
+            focus_shortcut: input
+                .focus_shortcut
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            language: input
+                .language
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
         })
+    }
+
+    /// Where a setting came from (`key` as in the config file: `login_url`, ...).
+    pub fn source(&self, key: &str) -> SettingSource {
+        self.sources
+            .get(key)
+            .copied()
+            .unwrap_or(SettingSource::Default)
+    }
+
+    /// Refuses an action the settings do not enable, naming who turned it off.
+    pub fn check_action(&self, kind: &str) -> Result<()> {
+        let known = crate::policy::ACTIONS.iter().any(|(k, _)| *k == kind);
+        if !known || self.enabled_actions.iter().any(|k| k == kind) {
+            return Ok(());
+        }
+        let label = crate::policy::action_label(kind);
+        Err(Error::Config(match self.source("enabled_actions") {
+            SettingSource::Locked | SettingSource::AdminDefault => format!(
+                "{label} is turned off by your administrator (enabled_actions in {}).",
+                self.policy.path.display()
+            ),
+            other => format!(
+                "{label} is turned off in your settings (enabled_actions, {}).",
+                other.describe()
+            ),
+        }))
     }
 
     /// The key under which this connection's session is kept in the token store: per
@@ -372,6 +634,128 @@ impl Settings {
             self.login_url.as_str().trim_end_matches('/')
         )
     }
+}
+
+/// How the desktop app updates itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateMode {
+    /// Download and install updates.
+    Auto,
+    /// Tell the user an update is there; install when they say so.
+    #[default]
+    Notify,
+    /// Never ask for updates.
+    Off,
+}
+
+impl UpdateMode {
+    pub fn parse(text: &str) -> std::result::Result<UpdateMode, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(UpdateMode::Auto),
+            "notify" => Ok(UpdateMode::Notify),
+            "off" => Ok(UpdateMode::Off),
+            _ => Err(format!(
+                "updates is {text:?}; use \"auto\", \"notify\" or \"off\""
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateMode::Auto => "auto",
+            UpdateMode::Notify => "notify",
+            UpdateMode::Off => "off",
+        }
+    }
+}
+
+/// An update address: https, or http to this machine (for tests).
+fn parse_update_url(text: &str) -> Result<Url> {
+    let url = Url::parse(text.trim()).map_err(|error| {
+        Error::Config(format!(
+            "update_url is {text:?}, not a web address ({error})"
+        ))
+    })?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if loopback => Ok(url),
+        _ => Err(Error::Config(format!(
+            "update_url is {text:?}; it must be an https address"
+        ))),
+    }
+}
+
+/// Where a setting's value came from, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum SettingSource {
+    /// The policy's `[locked]` table: users cannot change it.
+    Locked,
+    /// A command-line flag.
+    Flag,
+    /// The saved org connection in use.
+    SavedConnection,
+    /// A `CALLSIDE_*` environment variable.
+    Environment,
+    /// The user's config file.
+    ConfigFile,
+    /// The policy's `[defaults]` table.
+    AdminDefault,
+    /// The system locale (the region).
+    Locale,
+    /// Callside's own default.
+    Default,
+}
+
+impl SettingSource {
+    /// "the environment", "your config file", ...
+    pub fn describe(self) -> &'static str {
+        match self {
+            SettingSource::Locked => "locked by your administrator",
+            SettingSource::Flag => "a command-line flag",
+            SettingSource::SavedConnection => "the saved org connection",
+            SettingSource::Environment => "the environment",
+            SettingSource::ConfigFile => "your config file",
+            SettingSource::AdminDefault => "your administrator's default",
+            SettingSource::Locale => "the system locale",
+            SettingSource::Default => "Callside's default",
+        }
+    }
+}
+
+/// The keys a layer sets (as in the config file), in name order.
+pub(crate) fn present_keys(layer: &SettingsInput) -> Vec<String> {
+    let mut keys: Vec<String> = match serde_json::to_value(layer) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, _)| key)
+            .collect(),
+        _ => Vec::new(),
+    };
+    keys.sort();
+    keys
+}
+
+/// Each key's source: the first layer that sets it.
+fn sources_of(
+    layers: &[(SettingSource, &SettingsInput)],
+) -> std::collections::BTreeMap<String, SettingSource> {
+    let mut sources = std::collections::BTreeMap::new();
+    for (source, layer) in layers {
+        for key in present_keys(layer) {
+            sources.entry(key).or_insert(*source);
+        }
+    }
+    sources
 }
 
 #[cfg(test)]
@@ -528,6 +912,39 @@ mod tests {
         std::fs::write(&file, "[field_mapping]\nnotes = \"Description\"\n").unwrap();
         let error = Settings::resolve_with(SettingsInput::default(), lookup()).unwrap_err();
         assert!(error.to_string().contains("notes"), "{error}");
+    }
+
+    #[test]
+    fn account_fields_come_from_the_config_file_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        let file_text = file.to_string_lossy().to_string();
+        let lookup = || {
+            env(&[
+                ("CALLSIDE_CONFIG", &file_text),
+                ("CALLSIDE_DATA_DIR", "/tmp/x"),
+            ])
+        };
+        std::fs::write(&file, "").unwrap();
+        let none = Settings::resolve_with(SettingsInput::default(), lookup()).unwrap();
+        assert!(none.account_fields.is_empty());
+        std::fs::write(
+            &file,
+            "account_fields = [\"Last_Activity__c\", \" Health_Score__c \", \"health_score__c\"]\n",
+        )
+        .unwrap();
+        let mapped = Settings::resolve_with(SettingsInput::default(), lookup()).unwrap();
+        assert_eq!(
+            mapped.account_fields,
+            ["Last_Activity__c", "Health_Score__c"]
+        );
+        std::fs::write(&file, "account_fields = [\"Health Score\"]\n").unwrap();
+        let error = Settings::resolve_with(SettingsInput::default(), lookup()).unwrap_err();
+        assert!(
+            error.to_string().contains("account_fields")
+                && error.to_string().contains("Health Score"),
+            "{error}"
+        );
     }
 
     #[test]
