@@ -13,6 +13,7 @@ pub mod composite;
 pub mod describe;
 pub mod error;
 pub mod escape;
+pub mod health;
 mod http_date;
 pub mod limits;
 pub mod oauth;
@@ -20,7 +21,7 @@ pub mod retry;
 pub mod secret;
 pub mod token_store;
 
-pub use client::{ApiUsage, QueryResult, SalesforceClient};
+pub use client::{ApiUsage, QueryResult, SalesforceClient, AUTO_ASSIGN};
 pub use composite::{CompositeMethod, CompositeSubrequest, CompositeSubresponse};
 pub use describe::{FieldDescribe, PicklistValue, SObjectDescribe};
 pub use error::{Error, ErrorKind, Result};
