@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use crate::ipc::{CallEvent, CallEventKind, CALL_EVENT};
+use crate::notify::{main_window_hidden, CallNotifier};
 
 /// At most this many events wait for the UI; older ones are dropped first.
 const MAX_WAITING: usize = 32;
@@ -49,6 +50,10 @@ impl CallInbox {
     pub fn deliver<R: Runtime>(&self, app: &AppHandle<R>, event: CallEvent) {
         tracing::debug!(kind = ?event.kind, "call event");
         if event.kind == CallEventKind::Ringing {
+            // Out of sight, the caller's name will be announced when the window pops it.
+            if let Some(notifier) = app.try_state::<CallNotifier>() {
+                notifier.ringing(&event.number, event.direction, main_window_hidden(app));
+            }
             show_main_window(app);
         }
         // Emitting under the lock keeps the order with `take`: nothing is both kept and

@@ -1,4 +1,5 @@
 /** The header's "keep on top" toggle, remembered in localStorage and re-applied at start. */
+import { t } from "../i18n";
 
 export const ALWAYS_ON_TOP_KEY = "callside.alwaysOnTop";
 
@@ -60,6 +61,6 @@ export class AlwaysOnTopToggle {
   private render(): void {
     this.button.setAttribute("aria-pressed", String(this.on));
     this.button.classList.toggle("active", this.on);
-    this.button.title = this.on ? "Stop keeping Callside above other windows" : "Keep Callside above other windows";
+    this.button.title = this.on ? t("onTop.stop") : t("onTop.keep");
   }
 }
