@@ -1,7 +1,7 @@
 //! The commands for the rep's actions. Each queues through the core's outbox and answers
 //! with the action's outcome (sent, pending or failed); the core validates every input.
 
-use callside_core::{ActionOutcome, NewLead, Stage};
+use callside_core::{ActionOutcome, NewLead, Stage, WrapUp};
 use tauri::State;
 
 use crate::commands::core;
@@ -83,6 +83,24 @@ pub async fn retry_action(
     action_id: Option<String>,
 ) -> Result<Vec<ActionOutcome>, IpcError> {
     Ok(core(&state)?.retry_outbox(action_id.as_deref()).await?)
+}
+
+/// Sends a change that met a newer change in Salesforce again, over that change.
+#[tauri::command]
+pub async fn overwrite_action(
+    state: State<'_, AppState>,
+    action_id: String,
+) -> Result<Vec<ActionOutcome>, IpcError> {
+    Ok(core(&state)?.overwrite_action(&action_id).await?)
+}
+
+/// The end of a call: its log, a follow-up and a stage change, sent together.
+#[tauri::command]
+pub async fn wrap_up(
+    state: State<'_, AppState>,
+    wrap_up: WrapUp,
+) -> Result<Vec<ActionOutcome>, IpcError> {
+    Ok(core(&state)?.wrap_up(&wrap_up).await?)
 }
 
 #[tauri::command]

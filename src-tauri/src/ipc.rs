@@ -1,7 +1,7 @@
 //! The shapes that cross the IPC boundary besides the core's own model types.
 
-use callside_core::{CallDirection, Error, ErrorCode, LookupResult};
-use serde::Serialize;
+use callside_core::{CallDirection, Error, ErrorCode, LookupResult, OrgConnection};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Every command fails with this: a code the UI branches on and a message for the rep.
@@ -58,6 +58,63 @@ pub struct CallEvent {
     pub direction: CallDirection,
 }
 
+/// The event that asks the UI to put the cursor in the number field (the global
+/// shortcut was pressed).
+pub const FOCUS_NUMBER: &str = "focus-number";
+
+/// What the shell set up around the window.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DesktopInfo {
+    /// The language setting (`"en"`, `"de"`), or null to follow the system.
+    pub language: Option<String>,
+    /// The global shortcut that brings up the window with the number field focused.
+    pub focus_shortcut: String,
+    /// Why that shortcut does not work (taken by another app, mistyped), for the rep.
+    pub shortcut_problem: Option<String>,
+    /// Whether there is a tray icon (closing the window then hides it to the tray).
+    pub tray: bool,
+}
+
+/// The kinds of org one signs in to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgKind {
+    /// login.salesforce.com
+    Production,
+    /// test.salesforce.com
+    Sandbox,
+    /// A My Domain address (or another org's address, such as a test org's).
+    Custom,
+    /// The built-in demo org that `scripts/demo` runs.
+    Demo,
+}
+
+/// The org the rep chose to sign in to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgChoice {
+    pub kind: OrgKind,
+    /// The custom domain (for `custom`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The name to save the connection under; by default the kind (or the domain's name).
+    #[serde(default)]
+    pub alias: Option<String>,
+}
+
+/// What the sign-in view offers.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgOptions {
+    pub saved: Vec<OrgConnection>,
+    pub current_login_url: String,
+    pub current_alias: Option<String>,
+    pub production_url: String,
+    pub sandbox_url: String,
+    pub demo_url: String,
+}
+
 impl From<Error> for IpcError {
     fn from(error: Error) -> Self {
         IpcError {
@@ -74,7 +131,7 @@ mod tests {
     use callside_core::*;
     use ts_rs::TS;
 
-    use super::{ApiUsage, CallEvent, CallerUpdate, IpcError};
+    use super::{ApiUsage, CallEvent, CallerUpdate, DesktopInfo, IpcError, OrgChoice, OrgOptions};
 
     fn bindings_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings")
@@ -83,16 +140,25 @@ mod tests {
     fn export_all(dir: &Path) {
         SessionStatus::export_all_to(dir).unwrap();
         LookupResult::export_all_to(dir).unwrap();
+        SearchResult::export_all_to(dir).unwrap();
+        AccountHierarchy::export_all_to(dir).unwrap();
         LogCallRequest::export_all_to(dir).unwrap();
         LogCallOutcome::export_all_to(dir).unwrap();
         IpcError::export_all_to(dir).unwrap();
         CallerUpdate::export_all_to(dir).unwrap();
         RecentCall::export_all_to(dir).unwrap();
         ActionOutcome::export_all_to(dir).unwrap();
+        WrapUp::export_all_to(dir).unwrap();
         NewLead::export_all_to(dir).unwrap();
         Stage::export_all_to(dir).unwrap();
         CallEvent::export_all_to(dir).unwrap();
         ApiUsage::export_all_to(dir).unwrap();
+        DesktopInfo::export_all_to(dir).unwrap();
+        OrgChoice::export_all_to(dir).unwrap();
+        OrgOptions::export_all_to(dir).unwrap();
+        callside_core::policy::ManagedSettings::export_all_to(dir).unwrap();
+        callside_core::metrics::CallStats::export_all_to(dir).unwrap();
+        callside_core::metrics::ApiHealth::export_all_to(dir).unwrap();
     }
 
     /// The TypeScript types the UI imports are generated from the Rust types; this fails

@@ -113,9 +113,9 @@ describe("layout", () => {
     for (const id of ["number-input", "direction-select", "subject-input", "notes-input"]) {
       expect(document.querySelector(`label[for="${id}"]`), id).not.toBeNull();
     }
-    expect($("label[for=number-input]").textContent).toBe("Phone number");
+    expect($("label[for=number-input]").textContent).toBe("Phone, email, name or company");
     expect($("label[for=notes-input]").textContent).toBe("Notes");
-    expect($<HTMLInputElement>("#number-input").type).toBe("tel");
+    expect($<HTMLInputElement>("#number-input").type).toBe("text");
     expect($("#number-input").hasAttribute("autofocus")).toBe(true);
     expect(Array.from($<HTMLSelectElement>("#direction-select").options).map((o) => [o.value, o.text])).toEqual([
       ["inbound", "Inbound"],
@@ -173,7 +173,7 @@ describe("lookup", () => {
     await lookUp("222");
     first.resolve(lookupResult([account()], { number: "+111" }));
     await flush();
-    expect($("h2").textContent).toBe("+14155550100");
+    expect($("#caller-number").textContent).toBe("+14155550100");
   });
 
   it("sends the chosen direction", async () => {

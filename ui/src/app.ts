@@ -17,10 +17,21 @@ import type { CallDirection } from "./ipc/bindings/CallDirection";
 import type { CallEvent } from "./ipc/bindings/CallEvent";
 import type { CallerMatch } from "./ipc/bindings/CallerMatch";
 import type { CallerUpdate } from "./ipc/bindings/CallerUpdate";
+import type { ActionOutcome } from "./ipc/bindings/ActionOutcome";
+import type { FollowUpRequest } from "./ipc/bindings/FollowUpRequest";
 import type { IpcError } from "./ipc/bindings/IpcError";
+import type { LogCallOutcome } from "./ipc/bindings/LogCallOutcome";
+import type { LogCallRequest } from "./ipc/bindings/LogCallRequest";
+import { InsightsView } from "./insights/callStats";
 import { OutboxView } from "./outbox/outbox";
 import { RecentCallsList } from "./recent/recentCalls";
 import { SessionController } from "./session/session";
+import { applyActionPolicy, policyWarning, SettingsView } from "./settings/settingsView";
+import { AccountHierarchyToggle } from "./caller/accountHierarchy";
+import { emptyTermMessage, SearchBox } from "./search/searchBox";
+import { SignInView } from "./signin/signInView";
+import { DesktopNotice } from "./window/desktopNotice";
+import { WrapUp } from "./wrapup/wrapUp";
 import { API_USAGE_REFRESH_MS, ApiUsageView } from "./usage/apiUsage";
 import { AlwaysOnTopToggle } from "./window/alwaysOnTop";
 import { ErrorBanner } from "./ui/errorBanner";
@@ -29,6 +40,7 @@ import type { Layout } from "./ui/layout";
 import { buildLayout } from "./ui/layout";
 import type { After, Every } from "./ui/schedule";
 import { every as defaultEvery } from "./ui/schedule";
+import { t } from "./i18n";
 
 /** Schedules `fn` repeatedly; returns a function that cancels it. */
 export type Ticker = (fn: () => void) => () => void;
@@ -57,6 +69,9 @@ export interface App {
   readonly outbox: OutboxView;
   readonly apiUsage: ApiUsageView;
   readonly alwaysOnTop: AlwaysOnTopToggle;
+  readonly signInView: SignInView;
+  readonly wrapUp: WrapUp;
+  readonly notice: DesktopNotice;
   /**
    * Reads the session status; resolves when the header is up to date and,
    * when signed in, the recent calls are loaded.
@@ -80,10 +95,10 @@ const defaultTicker: Ticker = (fn) => {
   return () => window.clearInterval(handle);
 };
 
-const LOOKUP_LABEL = "Find caller";
-const LOOKUP_BUSY_LABEL = "Finding…";
-const LOG_LABEL = "Log call";
-const LOG_BUSY_LABEL = "Logging…";
+const LOOKUP_LABEL = (): string => t("layout.findCaller");
+const LOOKUP_BUSY_LABEL = (): string => t("layout.finding");
+const LOG_LABEL = (): string => t("log.button");
+const LOG_BUSY_LABEL = (): string => t("log.logging");
 /** How often the outbox badge refreshes while signed in. */
 export const OUTBOX_REFRESH_MS = 10_000;
 
@@ -93,12 +108,18 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
   const clock: Clock = options.clock ?? (() => Date.now());
   const timer = new CallTimer(clock);
   const banner = new ErrorBanner(layout.errorBanner, layout.errorTitle, layout.errorMessage, layout.errorDismiss);
+  const signInView = new SignInView(layout.signIn, backend, (alias) => void session.useOrg(alias));
   const session = new SessionController(
     { status: layout.sessionStatus, signIn: layout.signIn, signOut: layout.signOut },
     backend,
     (error) => banner.show(error),
     () => onSessionChange(),
+    () => signInView.signIn(),
   );
+  signInView.root.hidden = true;
+  layout.lookupForm.before(signInView.root);
+  const notice = new DesktopNotice(layout.shortcutsHelp);
+  layout.errorBanner.after(notice.root);
   const callerPanel = new CallerPanel(layout.callerPanel, () => onSelect(), {
     now: clock,
     ...(options.every ? { every: options.every } : {}),
@@ -138,6 +159,25 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
   });
   layout.callerPanel.after(actionBar.root);
   const outbox = new OutboxView({ button: layout.outboxButton, panel: layout.outboxPanel }, backend, reportError);
+  // The settings view; the administrator's policy hides the actions it turns off and an
+  // ignored policy is announced in the banner.
+  const settingsView = new SettingsView(
+    () => backend.managedSettings(),
+    (error) => console.error("Callside: the settings are unavailable", toIpcError(error)),
+  );
+  layout.outboxButton.before(settingsView.button);
+  layout.outboxPanel.after(settingsView.panel);
+  // Call metrics (today, this week) under their own header button.
+  const insights = new InsightsView(backend, reportError);
+  settingsView.button.before(insights.button);
+  settingsView.panel.after(insights.panel);
+  async function loadManagedSettings(): Promise<void> {
+    const managed = await settingsView.refresh();
+    if (!managed || disposed) return;
+    applyActionPolicy(root, managed.disabledActions);
+    const warning = policyWarning(managed);
+    if (warning) banner.show(warning.error, warning.title);
+  }
   const repeat: Every = options.every ?? defaultEvery;
   let stopOutboxRefresh: (() => void) | null = null;
   const apiUsage = new ApiUsageView(layout.apiUsage, () => backend.apiUsage());
@@ -176,6 +216,9 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
 
   function onSessionChange(): void {
     const signedIn = session.signedIn;
+    signInView.root.hidden = signedIn;
+    if (signedIn) signInView.reset();
+    else void signInView.load();
     layout.recentCalls.hidden = !signedIn;
     layout.footer.hidden = !signedIn;
     if (signedIn && !wasSignedIn) {
@@ -248,7 +291,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
   function renderTimer(): void {
     layout.timer.textContent = formatDuration(timer.elapsedSeconds());
     const running = timer.running;
-    layout.timerToggle.textContent = running ? "End call" : "Start call";
+    layout.timerToggle.textContent = running ? t("timer.end") : t("timer.start");
     layout.timerToggle.classList.toggle("running", running);
     layout.timer.classList.toggle("running", running);
     root.classList.toggle("call-active", running);
@@ -271,21 +314,41 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
 
   layout.timerToggle.addEventListener("click", () => (timer.running ? stopTimer() : startTimer()));
 
+  const callBar = layout.timerToggle.parentElement ?? layout.logForm;
+  const wrapUp = new WrapUp(
+    {
+      root,
+      form: layout.logForm,
+      followUpDate: layout.followUpDate,
+      notes: layout.notesInput,
+      callBar,
+    },
+    () => {
+      stopTimer();
+      return { seconds: timer.elapsedSeconds(), name: callerPanel.selected?.name ?? null };
+    },
+  );
+
   // ---- lookup ------------------------------------------------------------
+
+  const searchBox = new SearchBox(backend, layout.numberInput);
 
   function setLookupBusy(busy: boolean): void {
     layout.lookupButton.disabled = busy;
-    layout.lookupButton.textContent = busy ? LOOKUP_BUSY_LABEL : LOOKUP_LABEL;
+    layout.lookupButton.textContent = busy ? LOOKUP_BUSY_LABEL() : LOOKUP_LABEL();
     layout.lookupButton.classList.toggle("busy", busy);
     layout.lookupForm.setAttribute("aria-busy", String(busy));
     layout.lookupForm.classList.toggle("busy", busy);
   }
 
-  /** `keepStatus`: a re-pop after an action keeps the action's status line. */
-  async function lookup(raw: string, keepStatus = false): Promise<void> {
+  /**
+   * `keepStatus`: a re-pop after an action keeps the action's status line. `numberOnly`:
+   * a call reported from outside pops its number (anything else is an error, not a search).
+   */
+  async function lookup(raw: string, keepStatus = false, numberOnly = false): Promise<void> {
     const number = raw.trim();
     if (number === "") {
-      banner.show({ code: "InvalidInput", message: "Enter a phone number to look up." });
+      banner.show({ code: "InvalidInput", message: emptyTermMessage() });
       layout.numberInput.focus();
       return;
     }
@@ -297,7 +360,9 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     setLookupBusy(true);
     earlyUpdates = [];
     try {
-      const result = await backend.lookupCaller(number, direction());
+      const result = numberOnly
+        ? await searchBox.findNumber(number, direction())
+        : await searchBox.find(number, direction());
       if (seq !== lookupSeq) return;
       callerPanel.show(result);
       // An update can overtake the answer it follows.
@@ -325,6 +390,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
   // ---- actions -----------------------------------------------------------
 
   function onSelect(): void {
+    accountHierarchy.restore(layout.callerPanel);
     renderLogForm();
     actionBar.render();
   }
@@ -336,9 +402,20 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       void openRecord(open.dataset.id);
       return;
     }
+    const hierarchyButton = element?.closest<HTMLElement>(".show-hierarchy");
+    if (hierarchyButton) {
+      void accountHierarchy.toggle(hierarchyButton);
+      return;
+    }
     const target = element?.closest<HTMLElement>(".advance-stage");
     if (target?.dataset.id !== undefined) void actionBar.advance(target.dataset.id);
   });
+  const accountHierarchy = new AccountHierarchyToggle(
+    (recordId) => backend.accountHierarchy(recordId),
+    (error) => {
+      if (isAuthError(error)) reportError(error);
+    },
+  );
 
   async function openRecord(recordId: string): Promise<void> {
     try {
@@ -367,14 +444,14 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     const match: CallerMatch | null = callerPanel.selected;
     const loggable = canLogAgainst(match);
     layout.logButton.disabled = !loggable || logging;
-    layout.logButton.textContent = logging ? LOG_BUSY_LABEL : LOG_LABEL;
+    layout.logButton.textContent = logging ? LOG_BUSY_LABEL() : LOG_LABEL();
     layout.logButton.classList.toggle("busy", logging);
     layout.logForm.setAttribute("aria-busy", String(logging));
     let hint: string;
-    if (loggable) hint = `Logs to ${match.name}`;
-    else if (match) hint = PICK_PERSON_HINT;
-    else if (callerPanel.matches.length === 0 && !layout.callerPanel.hidden) hint = "No record to log against";
-    else hint = "Find a caller to log a call";
+    if (loggable) hint = t("log.logsTo", { name: match.name });
+    else if (match) hint = PICK_PERSON_HINT();
+    else if (callerPanel.matches.length === 0 && !layout.callerPanel.hidden) hint = t("log.noRecord");
+    else hint = t("log.findFirst");
     layout.logHint.textContent = hint;
     layout.logHint.title = hint;
     layout.logHint.classList.toggle("hint-warn", !!match && !loggable);
@@ -395,9 +472,20 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     const match = callerPanel.selected;
     if (logging || !canLogAgainst(match)) return;
     stopTimer();
+    let durationSeconds = timer.elapsedSeconds();
+    if (wrapUp.isOpen) {
+      const typed = wrapUp.durationSeconds();
+      if (typed === null) {
+        banner.show({ code: "InvalidInput", message: t("wrapUp.badLength") });
+        wrapUp.durationInput.focus();
+        return;
+      }
+      durationSeconds = typed;
+    }
+    const priority = wrapUp.priority;
     const request = buildLogCallRequest({
       match,
-      durationSeconds: timer.elapsedSeconds(),
+      durationSeconds,
       direction: direction(),
       notes: layout.notesInput.value,
       subject: layout.subjectInput.value,
@@ -409,15 +497,20 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     layout.logResult.hidden = true;
     renderLogForm();
     try {
-      const outcome = await backend.logCall(request);
+      // With a follow-up, the call and its follow-up go to Salesforce in one request.
+      const [outcome, followUp] =
+        followUpDate === ""
+          ? [await backend.logCall(request), null]
+          : await logWithFollowUp(request, { subject: followUpTitle, dueDate: followUpDate, priority });
       const message = describeOutcome(outcome);
       showResult(message.tone, message.text);
+      if (followUp !== null) actionBar.showOutcome(t("followUp.on", { date: followUpDate }), followUp);
       if (outcome.status !== "failed") {
         layout.notesInput.value = "";
         layout.subjectInput.value = "";
         layout.dispositionSelect.value = "";
         layout.followUpDate.value = "";
-        if (followUpDate !== "") await scheduleFollowUp(request.whoId, request.whatId, followUpTitle, followUpDate);
+        wrapUp.done();
       }
       void outbox.refresh();
       void apiUsage.refresh();
@@ -431,15 +524,18 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     }
   }
 
-  async function scheduleFollowUp(whoId: string, whatId: string | null, subject: string, dueDate: string): Promise<void> {
-    try {
-      const outcome = await backend.scheduleFollowUp({ whoId, whatId, subject, dueDate, priority: "Normal" });
-      actionBar.showOutcome(`Follow-up on ${dueDate}`, outcome);
-    } catch (error) {
-      const ipcError = toIpcError(error);
-      actionBar.showStatus("failure", `Follow-up not scheduled: ${ipcError.message}`);
-      if (isAuthError(ipcError)) reportError(ipcError);
-    }
+  /** The call's log and its follow-up as one wrap-up: the call's outcome, then the follow-up's. */
+  async function logWithFollowUp(
+    call: LogCallRequest,
+    followUp: FollowUpRequest,
+  ): Promise<[LogCallOutcome, ActionOutcome | null]> {
+    const outcomes = await backend.wrapUp({ call, followUp });
+    const logged = outcomes[0];
+    if (logged === undefined) throw new Error(t("log.refused"));
+    return [
+      { actionId: logged.actionId, status: logged.status, taskId: logged.recordId, message: logged.message },
+      outcomes[1] ?? null,
+    ];
   }
 
   layout.logForm.addEventListener("submit", (event) => {
@@ -461,12 +557,14 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
   function handleCallEvent(event: CallEvent): void {
     switch (event.kind) {
       case "ringing":
-        // As if the rep had typed the number and pressed Find caller.
+        // As if the rep had typed the number and pressed Find caller; a new call ends
+        // the wrap-up of the last one (what was typed stays in the form).
         answered = false;
+        wrapUp.close();
         layout.numberInput.value = event.number;
         layout.directionSelect.value = event.direction;
         renderSubjectPlaceholder();
-        void lookup(layout.numberInput.value);
+        void lookup(layout.numberInput.value, false, true);
         break;
       case "answered":
         // The conversation starts now, whatever ran while it rang.
@@ -480,8 +578,33 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
         answered = false;
         endedDuringLookup = lookupSeq;
         stopTimer();
+        wrapUp.open(timer.elapsedSeconds(), callerPanel.selected?.name ?? null);
         layout.notesInput.focus();
         break;
+    }
+  }
+
+  // ---- the global shortcut ------------------------------------------------
+
+  function focusNumber(): void {
+    layout.numberInput.focus();
+    layout.numberInput.select();
+  }
+
+  let unsubscribeFocus: Unsubscribe | null = null;
+  backend.onFocusNumber(focusNumber).then(
+    (stop) => {
+      if (disposed) stop();
+      else unsubscribeFocus = stop;
+    },
+    (error: unknown) => console.error("Callside: the focus shortcut is unavailable", toIpcError(error)),
+  );
+
+  async function loadDesktopInfo(): Promise<void> {
+    try {
+      notice.show(await backend.desktopInfo());
+    } catch (error) {
+      console.error("Callside: the desktop settings are unavailable", toIpcError(error));
     }
   }
 
@@ -499,6 +622,11 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     if (event.key === "Escape" && banner.visible) {
       event.preventDefault();
       banner.hide();
+      return;
+    }
+    if (event.key === "Escape" && wrapUp.isOpen) {
+      event.preventDefault();
+      wrapUp.close();
       return;
     }
     if (!event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
@@ -536,10 +664,16 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     outbox,
     apiUsage,
     alwaysOnTop,
+    signInView,
+    wrapUp,
+    notice,
     async start(): Promise<void> {
       void alwaysOnTop.restore();
+      void loadDesktopInfo();
+      const settingsLoad = loadManagedSettings();
       await session.refresh();
       await recentLoad;
+      await settingsLoad;
     },
     lookup: (number) => lookup(number),
     handleCallEvent,
@@ -560,6 +694,8 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       unsubscribe = null;
       if (unsubscribeCalls) unsubscribeCalls();
       unsubscribeCalls = null;
+      unsubscribeFocus?.();
+      unsubscribeFocus = null;
     },
   };
 }

@@ -8,9 +8,14 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod actions;
+mod audit;
+mod doctor;
+mod lookup;
+mod stats;
 
 use callside_core::{
-    CallDirection, Callside, LogCallRequest, LookupResult, Settings, SettingsInput,
+    CallDirection, Callside, FollowUpRequest, LogCallRequest, Settings, SettingsInput, StageChange,
+    WrapUp,
 };
 
 #[derive(Parser)]
@@ -51,10 +56,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Find who a phone number belongs to
+    /// Find a caller by phone number, email address, name, company or website domain
     Lookup {
-        /// The number, in any common format
-        number: String,
+        /// A phone number in any common format, an email address, a person's or a
+        /// company's name (end a word with * to find words starting so), or a domain
+        term: String,
         #[arg(long)]
         json: bool,
     },
@@ -78,9 +84,19 @@ enum Command {
         /// The call's result (the Task's CallDisposition)
         #[arg(long, value_name = "TEXT")]
         disposition: Option<String>,
+        /// What happens next (into the Task field the admin mapped, else the notes)
+        #[arg(long, value_name = "TEXT")]
+        next_steps: Option<String>,
         /// Also schedule a follow-up task due on this day (YYYY-MM-DD)
         #[arg(long, value_name = "DATE")]
         follow_up: Option<String>,
+        /// Also move the opportunity given with --what to this call outcome's stage
+        /// (one of `callside outcomes`); all go to Salesforce in one request
+        #[arg(long, value_name = "OUTCOME")]
+        outcome: Option<String>,
+        /// Confirm an outcome that closes the opportunity (won or lost)
+        #[arg(long)]
+        yes: bool,
         #[command(flatten)]
         write: actions::WriteOptions,
     },
@@ -122,6 +138,12 @@ enum Command {
         company: String,
         #[arg(long, value_name = "NAME")]
         first_name: Option<String>,
+        /// Let the org's lead assignment rules choose the owner
+        #[arg(long, conflicts_with = "keep_owner")]
+        assignment_rules: bool,
+        /// Keep the lead yourself, whatever the settings say
+        #[arg(long)]
+        keep_owner: bool,
         #[command(flatten)]
         write: actions::WriteOptions,
     },
@@ -214,6 +236,35 @@ enum Command {
         /// A saved org connection (the active one when omitted)
         alias: Option<String>,
     },
+    /// Check this machine's setup end to end (policy, settings, keychain, org, callback port, sign-in, API usage) and say what to fix; exits 1 when a check fails
+    Doctor {
+        #[arg(long)]
+        json: bool,
+        /// Warn when the org has used this percentage of its daily API requests [default: the api_warning_percent setting, 80]
+        #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
+        warn_at: Option<u8>,
+    },
+    /// Call metrics from this machine's call history and outbox: calls per day and hour,
+    /// inbound and outbound, durations, outcomes, leads, stages and opportunities
+    Stats {
+        /// From this day (YYYY-MM-DD, local) or time (RFC 3339); the start of this week when omitted
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// The calls counted, one a row
+        #[arg(long)]
+        csv: bool,
+        /// API health instead: requests, p50/p95 latency and errors per endpoint family
+        /// over the last hour and day, and the daily usage against the limit
+        #[arg(long, conflicts_with_all = ["csv", "since"])]
+        api: bool,
+    },
+    /// The audit trail of records shown, created and changed: verify its chain, export it
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
     /// Pop a number in the running Callside app (as a ringing call) [env: CALLSIDE_EVENTS_PORT]
     Call {
         /// The number, in any common format
@@ -258,7 +309,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let settings = Settings::resolve(SettingsInput {
+    let flags = SettingsInput {
         login_url: cli.login_url,
         client_id: cli.client_id,
         callback_port: cli.callback_port,
@@ -269,7 +320,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             _ => cli.alias,
         },
         ..SettingsInput::default()
-    })?;
+    };
+    // The doctor reports wrong settings instead of stopping at them.
+    if let Command::Doctor { json, warn_at } = cli.command {
+        return doctor::run(flags, json, warn_at).await;
+    }
+    let settings = Settings::resolve(flags)?;
+    doctor::warn_about_policy(&settings);
     // Handing a number to the app needs neither the keychain nor the cache.
     if let Command::Call { number, direction } = cli.command {
         callside_core::phone::normalize(&number, &settings.region)?;
@@ -277,6 +334,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         let message = ring_the_app(&settings.data_dir, port, &number, direction).await?;
         println!("{message}");
         return Ok(ExitCode::SUCCESS);
+    }
+    // The audit trail is checked and exported without a session.
+    if let Command::Audit { command } = cli.command {
+        return audit::run(&settings.data_dir, command);
     }
     let callside = Callside::open_with_system_keychain(settings)?;
     match cli.command {
@@ -294,6 +355,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 status.org_id.unwrap_or_default()
             );
             if let Err(error) = callside.check_field_mapping().await {
+                eprintln!("Note: {error}");
+            }
+            if let Err(error) = callside.check_panels().await {
                 eprintln!("Note: {error}");
             }
             if status.keychain.starts_with("memory only") {
@@ -319,12 +383,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("Not signed in (login URL {}).", status.login_url);
             }
         }
-        Command::Lookup { number, json } => {
-            let result = callside.lookup(&number).await?;
+        Command::Lookup { term, json } => {
+            let result = callside.search(&term).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&result)?);
             } else {
-                print_lookup(&result);
+                lookup::print_search(&result);
             }
         }
         Command::LogCall {
@@ -335,7 +399,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             notes,
             subject,
             disposition,
+            next_steps,
             follow_up,
+            outcome,
+            yes,
             write,
         } => {
             callside.defer_sending(write.no_wait);
@@ -350,27 +417,43 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 notes,
                 subject: subject.clone(),
                 disposition,
+                next_steps,
             };
-            if let Some(due_date) = &follow_up {
-                // Checked before anything is queued, so a bad date queues nothing.
-                callside_core::actions::check_date(due_date)?;
-            }
-            let logged = callside.log_call_action(&request).await?;
-            let code = actions::finish(&callside, logged, write).await?;
-            if let Some(due_date) = follow_up {
-                let title = format!(
+            let follow_up = follow_up.map(|due_date| FollowUpRequest {
+                subject: format!(
                     "Follow up: {}",
                     subject
                         .as_deref()
                         .filter(|s| !s.trim().is_empty())
                         .unwrap_or("call")
-                );
-                let scheduled = callside
-                    .schedule_follow_up(&who, what.as_deref(), &title, &due_date, "Normal")
-                    .await?;
-                let follow_code = actions::finish(&callside, scheduled, write).await?;
+                ),
+                due_date,
+                priority: "Normal".into(),
+            });
+            let stage = match (outcome, what.as_deref()) {
+                (None, _) => None,
+                (Some(outcome), Some(opportunity)) if opportunity.starts_with("006") => {
+                    Some(StageChange {
+                        opportunity_id: opportunity.to_string(),
+                        stage: None,
+                        outcome: Some(outcome),
+                        confirm_closing: yes,
+                    })
+                }
+                (Some(_), _) => anyhow::bail!("--outcome needs --what to be an opportunity id"),
+            };
+            let outcomes = callside
+                .wrap_up(&WrapUp {
+                    call: request,
+                    follow_up,
+                    stage,
+                })
+                .await?;
+            let mut code = ExitCode::SUCCESS;
+            for outcome in outcomes {
+                let this = actions::finish(&callside, outcome, write).await?;
                 if code == ExitCode::SUCCESS {
-                    return Ok(follow_code);
+                    code = this;
                 }
             }
             return Ok(code);
@@ -411,12 +494,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             last_name,
             company,
             first_name,
+            assignment_rules,
+            keep_owner,
             write,
         } => {
             callside.defer_sending(write.no_wait);
-            let outcome = callside
-                .create_lead(&actions::new_lead(phone, last_name, company, first_name))
-                .await?;
+            let mut lead = actions::new_lead(phone, last_name, company, first_name);
+            lead.assignment_rules = match (assignment_rules, keep_owner) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            let outcome = callside.create_lead(&lead).await?;
             return actions::finish(&callside, outcome, write).await;
         }
         Command::Outcome {
@@ -525,7 +614,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             callside.sign_out().await?;
             println!("Signed out.");
         }
-        Command::Call { .. } => unreachable!("handled before the core is opened"),
+        Command::Stats {
+            since,
+            json,
+            csv,
+            api,
+        } => {
+            if api {
+                return stats::api(&callside, json).await;
+            }
+            return stats::run(&callside, since.as_deref(), json, csv).await;
+        }
+        Command::Call { .. } | Command::Audit { .. } => {
+            unreachable!("handled before the core is opened")
+        }
+        Command::Doctor { .. } => unreachable!("handled before the settings are resolved"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -609,60 +712,6 @@ async fn ring_the_app(
             token_path.display()
         ),
         _ => anyhow::bail!("Callside refused the call ({status}): {said}"),
-    }
-}
-
-fn print_lookup(result: &LookupResult) {
-    let source = match result.source {
-        callside_core::LookupSource::Salesforce => "Salesforce",
-        callside_core::LookupSource::Cache => "the local cache (Salesforce unreachable)",
-    };
-    if result.matches.is_empty() {
-        println!("{}: no Salesforce record has this number.", result.number);
-        return;
-    }
-    println!(
-        "{} — {} match(es) from {source}",
-        result.number,
-        result.matches.len()
-    );
-    for (index, caller) in result.matches.iter().enumerate() {
-        let mut line = format!("{:?} {} {}", caller.record_type, caller.id, caller.name);
-        if let Some(company) = &caller.company {
-            line.push_str(&format!(" · {company}"));
-        }
-        if let Some(phone) = &caller.phone {
-            line.push_str(&format!(" · {phone}"));
-        }
-        if let Some(status) = &caller.status {
-            line.push_str(&format!(" · {status}"));
-        }
-        if let Some(rating) = &caller.rating {
-            line.push_str(&format!(" · {rating}"));
-        }
-        println!("{}{line}", if index == 0 { "* " } else { "  " });
-        for opportunity in &caller.opportunities {
-            println!(
-                "    Opportunity {} {} · {} · {} · closes {}",
-                opportunity.id,
-                opportunity.name,
-                opportunity.stage,
-                opportunity
-                    .amount
-                    .map(|a| format!("{a:.2}"))
-                    .unwrap_or_else(|| "-".into()),
-                opportunity.close_date.as_deref().unwrap_or("-")
-            );
-        }
-        for case in &caller.cases {
-            println!(
-                "    Case {} {} · {} · {}",
-                case.case_number,
-                case.subject.as_deref().unwrap_or("-"),
-                case.status.as_deref().unwrap_or("-"),
-                case.priority.as_deref().unwrap_or("-")
-            );
-        }
     }
 }
 

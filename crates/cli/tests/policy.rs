@@ -85,8 +85,17 @@ async fn doctor_passes_a_machine_that_is_set_up() {
             "org",
             "callback_port",
             "signed_in",
-            "api_usage"
+            "api_usage",
+            "api_health"
         ]
+    );
+    // The login and this doctor's own requests were recorded.
+    assert!(
+        check(&report, "api_health")["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("last hour: "),
+        "{report:#}"
     );
     for check in report["checks"].as_array().unwrap() {
         assert_eq!(check["status"], "ok", "{check}");

@@ -16,7 +16,7 @@ use crate::lookup;
 use crate::model::{
     ActionOutcome, ActionStatus, CallDirection, LogCallOutcome, LogCallRequest, LookupResult,
     LookupSource, NewLead, NewOpportunity, OrgConnection, OutcomeStage, RecentCall, RecordType,
-    SessionStatus, Stage,
+    SessionStatus, Stage, WrapUp,
 };
 use crate::phone;
 use crate::settings::Settings;
@@ -26,6 +26,8 @@ use crate::store::{RecentCallRow, Store};
 struct Connection {
     client: SalesforceClient,
     store: Store,
+    /// The org's audit trail, written as the signed-in user.
+    audit: crate::audit::AuditLog,
 }
 
 pub struct Callside {
@@ -138,6 +140,19 @@ impl Callside {
             .map(|usage| (usage.used, usage.limit))
     }
 
+    /// The org's daily API requests (used, allowed) from `GET /limits`, asked with the
+    /// stored session: one cheap request that also shows the session still works.
+    pub async fn daily_api_requests(&self) -> Result<Option<(u64, u64)>> {
+        let connection = self.signed_in().await?;
+        let limits = connection.client.limits().await?;
+        Ok(limits.daily_api_requests().map(|limit| {
+            (
+                u64::try_from(limit.used()).unwrap_or(0),
+                u64::try_from(limit.max).unwrap_or(0),
+            )
+        }))
+    }
+
     /// The Lightning page of a record in the signed-in org.
     pub async fn record_url(&self, record_id: &str) -> Result<String> {
         if !calls::is_record_id(record_id) {
@@ -219,13 +234,34 @@ impl Callside {
 
     fn connect(&self, session: StoredSession) -> Result<Connection> {
         let store = Store::open_for_org(&self.settings.data_dir, &session.org_id)?;
+        if !self.settings.cache_enabled {
+            // `cache_enabled = false`: what an earlier run cached goes, nothing new comes.
+            store.disable_cache()?;
+        }
+        store.set_sensitive_fields(&self.settings.sensitive_fields);
+        let audit = crate::audit::AuditLog::open_for_org(
+            &self.settings.data_dir,
+            &session.org_id,
+            &session.username,
+            &self.settings.sensitive_fields,
+            self.settings.audit_retention_days,
+            now_ms(),
+        )?;
         let client = SalesforceClient::new(
             self.oauth_config()?,
             self.tokens.clone(),
             self.settings.session_key(),
             session,
         )?;
-        Ok(Connection { client, store })
+        match crate::metrics::ApiRecorder::open(store.path(), now_ms()) {
+            Ok(recorder) => client.observe(Arc::new(recorder).observer()),
+            Err(error) => tracing::warn!("API requests will not be recorded: {error}"),
+        }
+        Ok(Connection {
+            client,
+            store,
+            audit,
+        })
     }
 
     async fn connection(&self) -> Option<Arc<Connection>> {
@@ -287,6 +323,12 @@ impl Callside {
         if let Err(error) = self.check_field_mapping().await {
             tracing::warn!("{error}");
         }
+        if let Err(error) = self.check_account_fields().await {
+            tracing::warn!("{error}");
+        }
+        if let Err(error) = self.check_panels().await {
+            tracing::warn!("{error}");
+        }
         if let Err(error) = self.send_pending().await {
             tracing::warn!("queued actions were not sent after sign-in: {error}");
         }
@@ -328,13 +370,16 @@ impl Callside {
             &connection.client,
             &connection.store,
             &number,
-            &self.settings.region,
-            &self.settings.match_order,
+            &self.settings,
             &now(),
             now_ms(),
         )
         .await;
         self.evict(&connection);
+        if let Ok(result) = &fresh {
+            let records = result.matches.iter().map(|m| m.id.clone()).collect();
+            crate::audit::record_shown(&connection.audit, "lookup", records, now_ms());
+        }
         match fresh {
             Ok(result) => Ok(result),
             Err(Error::Salesforce(error)) if error.is_offline() => {
@@ -377,13 +422,13 @@ impl Callside {
             cached.source = LookupSource::Cache;
             self.add_recent_call(&connection, &cached, direction);
             let connection = connection.clone();
+            let settings = self.settings.clone();
             tokio::spawn(async move {
                 let fresh = lookup::lookup_live(
                     &connection.client,
                     &connection.store,
                     &number,
-                    &region,
-                    &order,
+                    &settings,
                     &now(),
                     now_ms(),
                 )
@@ -408,8 +453,16 @@ impl Callside {
             return Ok(first_paint);
         }
         let connection = connection.clone();
+        let account_fields = self.settings.account_fields.clone();
+        let panels = self.settings.panels.clone();
         tokio::spawn(async move {
-            let outcome = lookup::add_related(&connection.client, &mut found.result).await;
+            let outcome = lookup::add_related_with_panels(
+                &connection.client,
+                &mut found.result,
+                &account_fields,
+                &panels,
+            )
+            .await;
             // Cache what there is either way; the related records come with the next pop.
             if let Err(error) = lookup::save(&connection.store, &found, now_ms()) {
                 tracing::warn!("the lookup was not cached: {error}");
@@ -429,6 +482,8 @@ impl Callside {
         result: &LookupResult,
         direction: CallDirection,
     ) {
+        let shown = result.matches.iter().map(|m| m.id.clone()).collect();
+        crate::audit::record_shown(&connection.audit, "pop", shown, now_ms());
         let best = result.matches.first();
         let row = RecentCallRow {
             id: 0,
@@ -479,12 +534,187 @@ impl Callside {
 
     /// Remembers the record the rep picked among several matches for a number; the next
     /// pop of that number puts it first.
+    /// `input` may also be the term of a search by email address, domain or name.
     pub async fn remember_pick(&self, input: &str, record_id: &str) -> Result<()> {
-        let number = phone::normalize(input, &self.settings.region)?;
+        let key = crate::search::classify(input, &self.settings.region)?.key();
         let connection = self.signed_in().await?;
-        connection
-            .store
-            .remember_pick(&number.e164, record_id, now_ms())
+        connection.store.remember_pick(&key, record_id, now_ms())
+    }
+
+    /// Finds callers by whatever the rep has: a phone number (as [`Callside::lookup`]),
+    /// an email address, a domain, or a person's or company's name. Fresh from
+    /// Salesforce when reachable (at most two requests), else from the local cache.
+    pub async fn search(&self, input: &str) -> Result<crate::model::SearchResult> {
+        let term = crate::search::classify(input, &self.settings.region)?;
+        if term.kind == crate::model::TermKind::Phone {
+            return Ok(crate::search::from_lookup(self.lookup(input).await?));
+        }
+        let connection = self.signed_in().await?;
+        if let Err(error) = self.check_account_fields().await {
+            tracing::warn!("{error}");
+        }
+        let fresh = crate::search::search_live(
+            &connection.client,
+            &connection.store,
+            &term,
+            &self.settings,
+            &now(),
+            now_ms(),
+        )
+        .await;
+        self.evict(&connection);
+        if let Ok(result) = &fresh {
+            let records = result.matches.iter().map(|m| m.id.clone()).collect();
+            crate::audit::record_shown(&connection.audit, "search", records, now_ms());
+        }
+        match fresh {
+            Err(Error::Salesforce(error)) if error.is_offline() => {
+                crate::search::cached(&connection.store, &term, &self.settings, now_ms(), i64::MAX)?
+                    .ok_or(Error::Salesforce(error))
+            }
+            other => other,
+        }
+    }
+
+    /// The search box: [`Callside::pop`] for a phone number; for any other term, a
+    /// result cached for it answers at once and is refreshed behind it, else one search
+    /// paints and the best match's related records follow. Later answers go to
+    /// `on_update` with the result's `term` (a number's E.164).
+    pub async fn search_pop<F>(
+        &self,
+        input: &str,
+        direction: CallDirection,
+        on_update: F,
+    ) -> Result<crate::model::SearchResult>
+    where
+        F: Fn(&str, Result<crate::model::SearchResult>) + Send + Sync + 'static,
+    {
+        let term = crate::search::classify(input, &self.settings.region)?;
+        if term.kind == crate::model::TermKind::Phone {
+            let first = self
+                .pop(input, direction, move |e164, update| {
+                    on_update(e164, update.map(crate::search::from_lookup))
+                })
+                .await?;
+            return Ok(crate::search::from_lookup(first));
+        }
+        let connection = self.signed_in().await?;
+        let settings = self.settings.clone();
+        let max_age = settings.cache_limits.max_age_ms;
+        if let Some(cached) =
+            crate::search::cached(&connection.store, &term, &settings, now_ms(), max_age)?
+        {
+            let records = cached.matches.iter().map(|m| m.id.clone()).collect();
+            crate::audit::record_shown(&connection.audit, "search", records, now_ms());
+            let connection = connection.clone();
+            tokio::spawn(async move {
+                let fresh = crate::search::search_live(
+                    &connection.client,
+                    &connection.store,
+                    &term,
+                    &settings,
+                    &now(),
+                    now_ms(),
+                )
+                .await;
+                on_update(&term.text, fresh);
+            });
+            return Ok(cached);
+        }
+        let mut found = crate::search::first_paint(
+            &connection.client,
+            &connection.store,
+            &term,
+            &settings,
+            &now(),
+        )
+        .await?;
+        let first_paint = found.result.clone();
+        let records = first_paint.matches.iter().map(|m| m.id.clone()).collect();
+        crate::audit::record_shown(&connection.audit, "search", records, now_ms());
+        if first_paint.related_loaded {
+            crate::search::save(&connection.store, &found, &settings, now_ms())?;
+            self.evict(&connection);
+            return Ok(first_paint);
+        }
+        let connection = connection.clone();
+        tokio::spawn(async move {
+            let outcome =
+                crate::search::add_related(&connection.client, &mut found, &settings).await;
+            // Cache what there is either way; the related records come with the next search.
+            if let Err(error) = crate::search::save(&connection.store, &found, &settings, now_ms())
+            {
+                tracing::warn!("the search was not cached: {error}");
+            }
+            if let Err(error) = connection.store.evict(settings.cache_limits, now_ms()) {
+                tracing::warn!("the cache could not be trimmed: {error}");
+            }
+            on_update(&term.text, outcome.map(|()| found.result));
+        });
+        Ok(first_paint)
+    }
+
+    /// The account behind a contact, an account, or a lead (the account named like the
+    /// lead's company, or at its website's domain): its parent, the parent's other
+    /// children, its own children and its open opportunities across all its contacts.
+    /// None when there is no such account.
+    pub async fn account_hierarchy(
+        &self,
+        record_id: &str,
+    ) -> Result<Option<crate::model::AccountHierarchy>> {
+        if !calls::is_record_id(record_id) {
+            return Err(Error::InvalidInput(format!(
+                "{:?} is not a record id.",
+                record_id.chars().take(40).collect::<String>()
+            )));
+        }
+        let connection = self.signed_in().await?;
+        crate::search::hierarchy_for(&connection.client, &connection.store, record_id).await
+    }
+
+    /// Checks the custom account fields the settings map (`account_fields`) against the
+    /// Account's describe: one request per sign-in. Unreachable Salesforce is no failure.
+    pub async fn check_account_fields(&self) -> Result<()> {
+        let connection = self.signed_in().await?;
+        match crate::account::check_fields(&connection.client, &self.settings.account_fields).await
+        {
+            Err(Error::Salesforce(error)) if error.is_offline() => Ok(()),
+            other => other.map(drop),
+        }
+    }
+
+    /// Checks the industry panels against the org's describes (one request per panel
+    /// object, the first time per sign-in); names each object or field missing or not
+    /// readable. Offline, nothing is said.
+    pub async fn check_panels(&self) -> Result<()> {
+        let connection = self.signed_in().await?;
+        match crate::panels::check(&connection.client, &self.settings.panels).await {
+            Err(Error::Salesforce(error)) if error.is_offline() => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Call metrics of the signed-in org over `[since_ms, until_ms)` (hours and days at
+    /// the system's UTC offset), and the calls they count.
+    pub async fn call_stats(
+        &self,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> Result<(crate::metrics::CallStats, Vec<crate::metrics::CallRow>)> {
+        let connection = self.signed_in().await?;
+        let offset = crate::metrics::local_offset();
+        crate::metrics::stats_for(connection.store.path(), since_ms, until_ms, offset)
+    }
+
+    /// API health of the signed-in org: each endpoint family's requests, latency and
+    /// errors over the last hour and day, and the daily usage against the limit.
+    pub async fn api_health(&self) -> Result<crate::metrics::ApiHealth> {
+        let connection = self.signed_in().await?;
+        crate::metrics::api_health(
+            connection.store.path(),
+            now_ms(),
+            self.settings.api_warning_percent,
+        )
     }
 
     /// Empties this org's cache, remembered picks and recent calls.
@@ -494,28 +724,37 @@ impl Callside {
 
     /// Queues an action durably, then tries to send it once.
     async fn submit(&self, connection: &Connection, action: Action) -> Result<ActionOutcome> {
+        self.settings.check_action(action.kind())?;
         let action_id = actions::enqueue(&connection.store, &action, &now())?;
         let item = connection
             .store
             .outbox_item(&action_id)?
             .ok_or_else(|| Error::Storage("a queued action vanished".into()))?;
         // Earlier actions on the same record go first.
-        if self
+        let outcome = if self
             .defer_sending
             .load(std::sync::atomic::Ordering::Relaxed)
             || connection.store.has_earlier_pending(&action_id)?
         {
-            return Ok(actions::stored_outcome(&item));
-        }
-        actions::send(
-            &connection.client,
+            actions::stored_outcome(&item)
+        } else {
+            actions::send(
+                &connection.client,
+                &connection.store,
+                &item,
+                &now(),
+                now_ms(),
+                jitter(),
+            )
+            .await?
+        };
+        crate::audit::record_outcomes(
+            &connection.audit,
             &connection.store,
-            &item,
-            &now(),
+            std::slice::from_ref(&outcome),
             now_ms(),
-            jitter(),
-        )
-        .await
+        );
+        Ok(outcome)
     }
 
     /// Logs a call: stored first, then sent. A call that cannot be sent now stays queued.
@@ -532,6 +771,7 @@ impl Callside {
     /// [`Callside::log_call`], answering with the outbox's outcome.
     pub async fn log_call_action(&self, request: &LogCallRequest) -> Result<ActionOutcome> {
         calls::validate(request)?;
+        self.settings.check_action(calls::LOG_CALL)?;
         let connection = self.signed_in().await?;
         // The call ends when it is logged: its duration goes to the recent-calls list.
         if let Err(error) = connection.store.finish_recent_call(
@@ -542,10 +782,12 @@ impl Callside {
         ) {
             tracing::warn!("the recent call was not updated: {error}");
         }
-        let action = Action::LogCall(calls::LogCallPayload {
-            request: request.clone(),
-            call_date: today(),
-        });
+        let mapping = &self.settings.field_mapping;
+        if mapping.call_outcome.is_some() || mapping.next_steps.is_some() {
+            // A mapped field the org lacks would fail every call log: say so now.
+            self.check_field_mapping().await?;
+        }
+        let action = Action::LogCall(calls::payload(request, &today(), mapping));
         self.submit(&connection, action).await
     }
 
@@ -604,6 +846,7 @@ impl Callside {
     /// Sets a lead's status to one of the org's active values.
     pub async fn set_lead_status(&self, lead_id: &str, status: &str) -> Result<ActionOutcome> {
         check_id(lead_id, "00Q", "Lead")?;
+        self.settings.check_action("set_lead_status")?;
         let statuses = self.lead_statuses().await?;
         let status = statuses
             .iter()
@@ -661,8 +904,23 @@ impl Callside {
         stage: Option<&str>,
         confirm_closing: bool,
     ) -> Result<ActionOutcome> {
-        check_id(opportunity_id, "006", "Opportunity")?;
+        self.settings.check_action("set_stage")?;
         let connection = self.signed_in().await?;
+        let action = self
+            .stage_action(&connection, opportunity_id, stage, confirm_closing)
+            .await?;
+        self.submit(&connection, action).await
+    }
+
+    /// The stage change [`Callside::set_stage`] queues, checked.
+    async fn stage_action(
+        &self,
+        connection: &Connection,
+        opportunity_id: &str,
+        stage: Option<&str>,
+        confirm_closing: bool,
+    ) -> Result<Action> {
+        check_id(opportunity_id, "006", "Opportunity")?;
         let stages = self.stages().await?;
         let target = match stage {
             Some(name) => stages
@@ -712,13 +970,12 @@ impl Callside {
                 if target.won { "won" } else { "lost" }
             )));
         }
-        let action = Action::SetStage(actions::SetStage {
+        Ok(Action::SetStage(actions::SetStage {
             opportunity_id: opportunity_id.to_string(),
             stage: target.name.clone(),
             probability: target.probability,
-            if_unmodified_since: self.cached_last_modified(&connection, opportunity_id),
-        });
-        self.submit(&connection, action).await
+            if_unmodified_since: self.cached_last_modified(connection, opportunity_id),
+        }))
     }
 
     /// Creates a lead for an unknown caller (LeadSource "Phone Call"); the next call from
@@ -754,6 +1011,9 @@ impl Callside {
             last_name: last_name.to_string(),
             company: company.to_string(),
             first_name: first_name.map(str::to_string),
+            assignment_rules: request
+                .assignment_rules
+                .unwrap_or(self.settings.lead_assignment_rules),
         });
         self.submit(&connection, action).await
     }
@@ -767,6 +1027,101 @@ impl Callside {
         due_date: &str,
         priority: &str,
     ) -> Result<ActionOutcome> {
+        let action = follow_up_action(who_id, what_id, subject, due_date, priority)?;
+        let connection = self.signed_in().await?;
+        self.submit(&connection, action).await
+    }
+
+    /// A call's wrap-up: the call log, and optionally a follow-up and an opportunity's
+    /// new stage (from a call outcome or named). All are checked first, then queued in
+    /// one transaction, then sent together in one composite request.
+    pub async fn wrap_up(&self, wrap_up: &WrapUp) -> Result<Vec<ActionOutcome>> {
+        calls::validate(&wrap_up.call)?;
+        self.settings.check_action(calls::LOG_CALL)?;
+        if wrap_up.follow_up.is_some() {
+            self.settings.check_action("follow_up")?;
+        }
+        if wrap_up.stage.is_some() {
+            self.settings.check_action("set_stage")?;
+        }
+        let connection = self.signed_in().await?;
+        let mapping = &self.settings.field_mapping;
+        if mapping.call_outcome.is_some() || mapping.next_steps.is_some() {
+            self.check_field_mapping().await?;
+        }
+        let mut queued = vec![Action::LogCall(calls::payload(
+            &wrap_up.call,
+            &today(),
+            mapping,
+        ))];
+        if let Some(follow_up) = &wrap_up.follow_up {
+            queued.push(follow_up_action(
+                &wrap_up.call.who_id,
+                wrap_up.call.what_id.as_deref(),
+                &follow_up.subject,
+                &follow_up.due_date,
+                &follow_up.priority,
+            )?);
+        }
+        if let Some(change) = &wrap_up.stage {
+            let stage = match (&change.stage, &change.outcome) {
+                (Some(stage), _) => Some(stage.clone()),
+                (None, Some(outcome)) => Some(self.outcome_stage(outcome)?),
+                (None, None) => None,
+            };
+            queued.push(
+                self.stage_action(
+                    &connection,
+                    &change.opportunity_id,
+                    stage.as_deref(),
+                    change.confirm_closing,
+                )
+                .await?,
+            );
+        }
+        if let Err(error) = connection.store.finish_recent_call(
+            &wrap_up.call.who_id,
+            wrap_up.call.duration_seconds,
+            now_ms(),
+            RECENT_CALL_WINDOW_MS,
+        ) {
+            tracing::warn!("the recent call was not updated: {error}");
+        }
+        let ids = actions::enqueue_all(&connection.store, &queued, &now())?;
+        let deferred = self
+            .defer_sending
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if !deferred {
+            self.send_pending().await?;
+        }
+        let mut outcomes = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(item) = connection.store.outbox_item(&id)? {
+                outcomes.push(actions::stored_outcome(&item));
+            }
+        }
+        // Sent or tried, they are in the trail already (send_pending); deferred, not yet.
+        if deferred {
+            crate::audit::record_outcomes(
+                &connection.audit,
+                &connection.store,
+                &outcomes,
+                now_ms(),
+            );
+        }
+        Ok(outcomes)
+    }
+}
+
+/// A follow-up Task for a person (due date YYYY-MM-DD), checked.
+fn follow_up_action(
+    who_id: &str,
+    what_id: Option<&str>,
+    subject: &str,
+    due_date: &str,
+    priority: &str,
+) -> Result<Action> {
+    {
         if !(who_id.starts_with("00Q") || who_id.starts_with("003")) || !calls::is_record_id(who_id)
         {
             return Err(Error::InvalidInput(format!(
@@ -793,8 +1148,7 @@ impl Callside {
                 "A follow-up needs a subject of at most 255 characters.".into(),
             ));
         }
-        let connection = self.signed_in().await?;
-        let action = Action::FollowUp(actions::FollowUp {
+        Ok(Action::FollowUp(actions::FollowUp {
             who_id: who_id.to_string(),
             what_id: what_id
                 .map(str::to_string)
@@ -802,10 +1156,11 @@ impl Callside {
             subject: subject.to_string(),
             due_date: due_date.to_string(),
             priority: priority.to_string(),
-        });
-        self.submit(&connection, action).await
+        }))
     }
+}
 
+impl Callside {
     /// The call outcomes and the stage each moves an opportunity to.
     pub fn outcomes(&self) -> Vec<OutcomeStage> {
         self.settings
@@ -827,6 +1182,13 @@ impl Callside {
         confirm_closing: bool,
     ) -> Result<ActionOutcome> {
         check_id(opportunity_id, "006", "Opportunity")?;
+        let stage = self.outcome_stage(outcome)?;
+        self.set_stage(opportunity_id, Some(&stage), confirm_closing)
+            .await
+    }
+
+    /// The stage a call outcome moves an opportunity to.
+    fn outcome_stage(&self, outcome: &str) -> Result<String> {
         let (_, stage) = self
             .settings
             .outcome_stages
@@ -843,13 +1205,13 @@ impl Callside {
                         .join(", ")
                 ))
             })?;
-        self.set_stage(opportunity_id, Some(stage), confirm_closing)
-            .await
+        Ok(stage.clone())
     }
 
     /// Creates an opportunity from a call (LeadSource "Phone Call", Type "New
     /// Customer"), with a completed call Task related to it.
     pub async fn create_opportunity(&self, request: &NewOpportunity) -> Result<ActionOutcome> {
+        self.settings.check_action("create_opportunity")?;
         check_id(&request.account_id, "001", "an Account")?;
         if let Some(contact) = &request.contact_id {
             check_id(contact, "003", "a Contact")?;
@@ -1001,6 +1363,35 @@ impl Callside {
                 Some(_) => {}
             }
         }
+        let task_fields: Vec<(&str, &String)> = [
+            ("call_outcome", &mapping.call_outcome),
+            ("next_steps", &mapping.next_steps),
+        ]
+        .into_iter()
+        .filter_map(|(key, field)| field.as_ref().map(|f| (key, f)))
+        .collect();
+        if !task_fields.is_empty() {
+            let describe = match connection.client.describe("Task").await {
+                Ok(describe) => describe,
+                Err(error) if error.is_offline() => return Ok(()),
+                Err(error) => return Err(error.into()),
+            };
+            for (key, field) in task_fields {
+                match describe.field(field) {
+                    None => {
+                        return Err(Error::Config(format!(
+                            "The Task has no field {field:?} (field_mapping.{key}); ask your admin for the field's API name, such as Call_Outcome__c."
+                        )))
+                    }
+                    Some(found) if !found.createable => {
+                        return Err(Error::Config(format!(
+                            "The Task field {field:?} (field_mapping.{key}) cannot be written by you."
+                        )))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
         self.mapping_checked.store(true, Ordering::Relaxed);
         Ok(())
     }
@@ -1014,6 +1405,7 @@ impl Callside {
         next_action: Option<&str>,
     ) -> Result<ActionOutcome> {
         check_id(lead_id, "00Q", "Lead")?;
+        self.settings.check_action("qualify_lead")?;
         let notes = notes.map(str::trim).filter(|t| !t.is_empty());
         let next_action = next_action.map(str::trim).filter(|t| !t.is_empty());
         if notes.is_none() && next_action.is_none() {
@@ -1074,32 +1466,111 @@ Next: {action}"
     }
 
     /// Sends the pending actions that are due, oldest first and each record's in order.
+    ///
+    /// Actions that are one write each go together in one composite request (one API
+    /// call for a whole wrap-up, or for everything queued while offline), at most one per
+    /// record per request; the others go one by one.
     pub async fn send_pending(&self) -> Result<Vec<ActionOutcome>> {
         let Some(connection) = self.connection().await else {
             return Ok(Vec::new());
         };
         let mut outcomes = Vec::new();
         let mut held_back = std::collections::HashSet::new();
-        for item in connection.store.due(now_ms())? {
-            let key = connection.store.record_key(&item.id)?.unwrap_or_default();
-            if !key.is_empty() && held_back.contains(&key) {
-                continue;
+        let mut done = std::collections::HashSet::new();
+        loop {
+            // One round, in queue order.
+            let mut keys = std::collections::HashSet::new();
+            let mut together = Vec::new();
+            let mut alone = Vec::new();
+            for item in connection.store.due(now_ms())? {
+                if done.contains(&item.id) {
+                    continue;
+                }
+                let key = connection.store.record_key(&item.id)?.unwrap_or_default();
+                if !key.is_empty() && held_back.contains(&key) {
+                    continue;
+                }
+                // Changes to one record go at most one per request, in order.
+                if !key.is_empty() && actions::changes_a_record(&item) && !keys.insert(key.clone())
+                {
+                    continue;
+                }
+                if actions::travels_together(&item) && together.len() < actions::MAX_TOGETHER {
+                    together.push((item, key));
+                } else {
+                    alone.push((item, key));
+                }
             }
-            let outcome = actions::send(
-                &connection.client,
-                &connection.store,
-                &item,
-                &now(),
-                now_ms(),
-                jitter(),
-            )
-            .await?;
-            if outcome.status == ActionStatus::Pending && !key.is_empty() {
-                held_back.insert(key);
+            if together.is_empty() && alone.is_empty() {
+                break;
             }
-            outcomes.push(outcome);
+            if together.len() == 1 {
+                alone.insert(0, together.pop().expect("one action"));
+            }
+            let mut sent = Vec::new();
+            if !together.is_empty() {
+                let items: Vec<_> = together.iter().map(|(item, _)| item.clone()).collect();
+                let results = actions::send_together(
+                    &connection.client,
+                    &connection.store,
+                    &items,
+                    &now(),
+                    now_ms(),
+                    jitter(),
+                )
+                .await?;
+                sent.extend(together.into_iter().map(|(_, key)| key).zip(results));
+            }
+            for (item, key) in alone {
+                let outcome = actions::send(
+                    &connection.client,
+                    &connection.store,
+                    &item,
+                    &now(),
+                    now_ms(),
+                    jitter(),
+                )
+                .await?;
+                sent.push((key, outcome));
+            }
+            for (key, outcome) in sent {
+                if outcome.status == ActionStatus::Pending && !key.is_empty() {
+                    held_back.insert(key);
+                }
+                done.insert(outcome.action_id.clone());
+                outcomes.push(outcome);
+            }
         }
+        crate::audit::record_outcomes(&connection.audit, &connection.store, &outcomes, now_ms());
         Ok(outcomes)
+    }
+
+    /// Sends an update that met a newer change in Salesforce (a conflict) again, over
+    /// that change: the rep saw Salesforce's value and chose theirs. A change made in
+    /// Salesforce after the conflict is still not overwritten.
+    pub async fn overwrite_action(&self, action_id: &str) -> Result<Vec<ActionOutcome>> {
+        let connection = self.signed_in().await?;
+        let item = connection
+            .store
+            .outbox_item(action_id)?
+            .filter(|item| item.status == ActionStatus::Failed)
+            .ok_or_else(|| {
+                Error::InvalidInput(format!("No refused action {action_id} in the outbox."))
+            })?;
+        let conflict = actions::stored_outcome(&item).conflict.ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "Action {action_id} did not meet a newer change in Salesforce; retry it instead."
+            ))
+        })?;
+        let action = actions::Action::from_stored(&item)?;
+        let updated =
+            actions::with_precondition(&action, conflict.modified_at).ok_or_else(|| {
+                Error::InvalidInput("Only a change to a record can overwrite.".into())
+            })?;
+        connection
+            .store
+            .requeue(action_id, Some(&actions::payload_of(&updated)?), &now())?;
+        self.send_pending().await
     }
 
     /// Makes one failed or waiting action (or every pending one) due now and sends.

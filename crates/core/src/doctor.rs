@@ -44,7 +44,8 @@ impl CheckStatus {
 /// One check's result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// `policy`, `settings`, `keychain`, `org`, `callback_port`, `signed_in`, `api_usage`.
+    /// `policy`, `settings`, `keychain`, `org`, `callback_port`, `signed_in`, `api_usage`,
+    /// `api_health`.
     pub name: &'static str,
     pub status: CheckStatus,
     pub message: String,
@@ -145,7 +146,13 @@ pub async fn run(
         Check::new("keychain", CheckStatus::Skip, "not checked")
     });
     let Some(settings) = settings else {
-        for name in ["org", "callback_port", "signed_in", "api_usage"] {
+        for name in [
+            "org",
+            "callback_port",
+            "signed_in",
+            "api_usage",
+            "api_health",
+        ] {
             checks.push(Check::new(
                 name,
                 CheckStatus::Skip,
@@ -513,7 +520,52 @@ async fn session_checks(settings: Settings, options: &Options) -> Vec<Check> {
         ),
         Some((used, max)) => usage_check(used, max, warn_percent),
     };
-    vec![signed_in, usage]
+    let health = match callside.api_health().await {
+        Ok(health) => health_check(&health.last_hour),
+        Err(error) => Check::new(
+            "api_health",
+            CheckStatus::Skip,
+            format!("not checked: {error}"),
+        ),
+    };
+    vec![signed_in, usage, health]
+}
+
+/// This machine's requests to Salesforce in the last hour, per endpoint family: a
+/// family whose requests failed more often than one in five is a warning.
+pub fn health_check(last_hour: &[crate::metrics::FamilyFigures]) -> Check {
+    let busy: Vec<_> = last_hour.iter().filter(|f| f.requests > 0).collect();
+    if busy.is_empty() {
+        return Check::new(
+            "api_health",
+            CheckStatus::Ok,
+            "no requests from this machine in the last hour",
+        );
+    }
+    let line = busy
+        .iter()
+        .map(|f| {
+            let p95 = f
+                .p95_ms
+                .map(|ms| format!(", p95 {ms} ms"))
+                .unwrap_or_default();
+            let errors = match f.error_codes.first() {
+                Some(top) if f.errors > 0 => format!(", {} failed ({})", f.errors, top.code),
+                _ if f.errors > 0 => format!(", {} failed", f.errors),
+                _ => String::new(),
+            };
+            format!("{} {}{p95}{errors}", f.family, f.requests)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let message = format!("last hour: {line}");
+    if busy.iter().any(|f| f.error_rate > 0.2) {
+        Check::new("api_health", CheckStatus::Warn, message).fix(
+            "Many requests failed in the last hour; `callside stats --api` shows the error codes.",
+        )
+    } else {
+        Check::new("api_health", CheckStatus::Ok, message)
+    }
 }
 
 /// Today's API requests against the allocation.
@@ -536,6 +588,38 @@ pub fn usage_check(used: u64, max: u64, warn_percent: u8) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_health_names_each_family_and_warns_on_many_failures() {
+        use crate::metrics::{ErrorCodeCount, FamilyFigures};
+        let family = |name: &str, requests, errors| FamilyFigures {
+            family: name.into(),
+            requests,
+            p50_ms: Some(80),
+            p95_ms: Some(240),
+            errors,
+            error_rate: f64::from(errors) / f64::from(requests.max(1)),
+            error_codes: if errors > 0 {
+                vec![ErrorCodeCount {
+                    code: "SERVER_UNAVAILABLE".into(),
+                    requests: errors,
+                }]
+            } else {
+                Vec::new()
+            },
+        };
+        let calm = health_check(&[family("search", 10, 0), family("composite", 0, 0)]);
+        assert_eq!(calm.status, CheckStatus::Ok);
+        assert_eq!(calm.message, "last hour: search 10, p95 240 ms");
+        let failing = health_check(&[family("query", 10, 4)]);
+        assert_eq!(failing.status, CheckStatus::Warn);
+        assert!(
+            failing.message.contains("4 failed (SERVER_UNAVAILABLE)"),
+            "{}",
+            failing.message
+        );
+        assert_eq!(health_check(&[]).status, CheckStatus::Ok);
+    }
 
     #[test]
     fn api_usage_warns_near_the_limit_and_fails_at_it() {

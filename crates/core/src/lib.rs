@@ -2,19 +2,26 @@
 //!
 //! [`Callside`] is the facade both the desktop shell and the command-line companion
 //! use: sign in and out, look a caller up by phone number, log a call. Underneath:
-//! [`settings`] (flags, environment, config file), [`phone`] (normalization with
-//! libphonenumber's metadata), [`lookup`] (one SOSL search, local verification, ranking,
+//! [`settings`] (flags, environment, config file; the administrator's [`policy`]),
+//! [`phone`] (normalization with libphonenumber's metadata), [`lookup`] (one SOSL search, local verification, ranking,
 //! related records), [`store`] (the per-org SQLite database: cache and outbox) and
 //! [`calls`] (the call-log action and its outbox).
 
+pub mod account;
 pub mod actions;
 pub mod app;
+pub mod audit;
 pub mod calls;
 pub mod connections;
+pub mod doctor;
 pub mod error;
 pub mod lookup;
+pub mod metrics;
 pub mod model;
+pub mod panels;
 pub mod phone;
+pub mod policy;
+pub mod search;
 pub mod settings;
 pub mod store;
 

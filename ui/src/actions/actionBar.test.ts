@@ -85,7 +85,7 @@ describe("lead actions", () => {
     expect(backend.rateLead).toHaveBeenCalledWith("00Q000000000001", "Hot");
     expect($("#rate-hot").getAttribute("aria-pressed")).toBe("true");
     expect($("#rate-cold").getAttribute("aria-pressed")).toBe("false");
-    expect($("#action-status").textContent).toContain(SENT_TEXT);
+    expect($("#action-status").textContent).toContain(SENT_TEXT());
     expect($("#caller-panel .rating").textContent).toBe("Hot");
     expect(backend.outbox).toHaveBeenCalledTimes(2); // sign-in + after the action
   });
@@ -95,7 +95,7 @@ describe("lead actions", () => {
     backend.rateLead.mockResolvedValueOnce(actionOutcome({ status: "pending", message: "offline" }));
     $("#rate-warm").click();
     await flush();
-    expect($("#action-status").textContent).toContain(PENDING_TEXT);
+    expect($("#action-status").textContent).toContain(PENDING_TEXT());
     expect($("#action-status").className).toContain("result-pending");
     expect($("#rate-warm").getAttribute("aria-pressed")).toBe("true");
 
@@ -115,7 +115,7 @@ describe("lead actions", () => {
     await flush();
     expect(backend.setLeadStatus).toHaveBeenCalledWith("00Q000000000001", "Working - Contacted");
     expect($<HTMLSelectElement>("#status-select").value).toBe("Working - Contacted");
-    expect($("#action-status").textContent).toContain(SENT_TEXT);
+    expect($("#action-status").textContent).toContain(SENT_TEXT());
 
     backend.setLeadStatus.mockRejectedValueOnce({ code: "InvalidInput", message: "not a lead status" });
     const again = $<HTMLSelectElement>("#status-select");
@@ -136,7 +136,7 @@ describe("advancing an opportunity", () => {
     await flush();
     expect(backend.setOpportunityStage).toHaveBeenCalledWith("006000000000009", null, false);
     expect($("#opportunities .opp-stage").textContent).toBe("Qualification");
-    expect($("#action-status").textContent).toContain(SENT_TEXT);
+    expect($("#action-status").textContent).toContain(SENT_TEXT());
   });
 
   it("asks to confirm a closing stage and resends with confirmClosing", async () => {
@@ -247,15 +247,13 @@ describe("log form additions", () => {
     $("#log-call-form").dispatchEvent(new Event("submit", { cancelable: true }));
     await flush();
     await flush();
-    expect(backend.logCall).toHaveBeenCalledWith(expect.objectContaining({ disposition: "Left voicemail" }));
-    expect(backend.scheduleFollowUp).toHaveBeenCalledWith({
-      whoId: "003000000000001",
-      whatId: "001000000000001",
-      subject: "Follow up: Quote",
-      dueDate: "2026-02-03",
-      priority: "Normal",
-    });
-    expect($("#action-status").textContent).toContain(SENT_TEXT);
+    // The call and its follow-up go together, in one request.
+    expect(backend.logCall).not.toHaveBeenCalled();
+    expect(backend.scheduleFollowUp).not.toHaveBeenCalled();
+    const [sent] = backend.wrapUp.mock.calls[0]!;
+    expect(sent.call).toMatchObject({ disposition: "Left voicemail", whoId: "003000000000001" });
+    expect(sent.followUp).toEqual({ subject: "Follow up: Quote", dueDate: "2026-02-03", priority: "Normal" });
+    expect($("#action-status").textContent).toContain(SENT_TEXT());
     expect($<HTMLSelectElement>("#disposition-select").value).toBe("");
     expect($<HTMLInputElement>("#follow-up-date").value).toBe("");
   });
@@ -274,9 +272,9 @@ describe("log form additions", () => {
     $("#log-call-form").dispatchEvent(new Event("submit", { cancelable: true }));
     await flush();
     await flush();
-    expect(backend.scheduleFollowUp).toHaveBeenCalledWith(
-      expect.objectContaining({ subject: "Follow up: call", whatId: null, whoId: "00Q000000000001" }),
-    );
+    const [sent] = backend.wrapUp.mock.calls[0]!;
+    expect(sent.call).toMatchObject({ whoId: "00Q000000000001", whatId: null });
+    expect(sent.followUp).toMatchObject({ subject: "Follow up: call" });
   });
 });
 

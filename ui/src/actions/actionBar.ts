@@ -13,8 +13,14 @@ import type { Stage } from "../ipc/bindings/Stage";
 import { clear, el } from "../ui/dom";
 import type { Rating, Tone } from "./actions";
 import { accepted, describeAction, needsCloseConfirmation, nextStage, RATINGS, stageFromOutcome } from "./actions";
+import { t } from "../i18n";
 
 export const SHORTCUT_KEYS: Record<Rating, string> = { Hot: "H", Warm: "W", Cold: "C" };
+
+/** A rating as the buttons say it (the value sent is Salesforce's: Hot, Warm, Cold). */
+export function ratingLabel(rating: Rating): string {
+  return t(`rating.${rating}`);
+}
 
 export interface ActionBarDeps {
   backend: Backend;
@@ -39,20 +45,20 @@ export class ActionBar {
   private readonly confirmButton = el("button", {
     id: "confirm-close",
     className: "btn btn-danger btn-sm",
-    text: "Close it",
+    text: t("action.closeIt"),
     attrs: { type: "button" },
   });
   private readonly cancelButton = el("button", {
     id: "cancel-close",
     className: "btn btn-sm",
-    text: "Cancel",
+    text: t("action.cancel"),
     attrs: { type: "button" },
   });
   private readonly status = el("p", { id: "action-status", className: "result", attrs: { role: "status" } });
   private readonly createForm = el("form", {
     id: "create-lead-form",
     className: "create-lead",
-    attrs: { "aria-label": "Create lead", autocomplete: "off" },
+    attrs: { "aria-label": t("action.createLead"), autocomplete: "off" },
   });
   private readonly firstName = input("lead-first-name", "given-name", 40);
   private readonly lastName = input("lead-last-name", "family-name", 80);
@@ -60,7 +66,7 @@ export class ActionBar {
   private readonly createButton = el("button", {
     id: "create-lead-button",
     className: "btn btn-primary btn-sm",
-    text: "Create lead",
+    text: t("action.createLead"),
     attrs: { type: "submit" },
   });
   private readonly createResult = el("p", { id: "create-lead-result", className: "result", attrs: { role: "status" } });
@@ -73,16 +79,16 @@ export class ActionBar {
   private formNumber: string | null = null;
 
   constructor(private readonly deps: ActionBarDeps) {
-    this.root = el("section", { id: "action-bar", className: "card action-bar", attrs: { "aria-label": "Actions" } });
+    this.root = el("section", { id: "action-bar", className: "card action-bar", attrs: { "aria-label": t("action.actions") } });
     this.lastName.required = true;
     this.company.required = true;
     this.confirmPrompt.append(this.confirmQuestion, this.confirmButton, this.cancelButton);
     this.confirmPrompt.hidden = true;
     this.createForm.append(
-      el("h3", { className: "section-title", text: "Unknown caller — create a lead" }),
-      field("First name", this.firstName, false),
-      field("Last name", this.lastName, true),
-      field("Company", this.company, true),
+      el("h3", { className: "section-title", text: t("action.unknownCaller") }),
+      field(t("action.firstName"), this.firstName, false),
+      field(t("action.lastName"), this.lastName, true),
+      field(t("action.company"), this.company, true),
       el("div", { className: "form-footer" }, this.createButton),
     );
     this.status.hidden = true;
@@ -158,7 +164,9 @@ export class ActionBar {
   async rate(rating: Rating): Promise<void> {
     const match = this.deps.panel.selected;
     if (match?.type !== "Lead") return;
-    const outcome = await this.run(`Rating ${rating}`, () => this.deps.backend.rateLead(match.id, rating));
+    const outcome = await this.run(t("action.ratingLabel", { rating: ratingLabel(rating) }), () =>
+      this.deps.backend.rateLead(match.id, rating),
+    );
     if (outcome && accepted(outcome)) this.deps.panel.patchMatch(match.id, { rating });
   }
 
@@ -166,7 +174,9 @@ export class ActionBar {
   async setStatus(status: string): Promise<void> {
     const match = this.deps.panel.selected;
     if (match?.type !== "Lead" || status === "") return;
-    const outcome = await this.run(`Status ${status}`, () => this.deps.backend.setLeadStatus(match.id, status));
+    const outcome = await this.run(t("action.statusLabel", { status }), () =>
+      this.deps.backend.setLeadStatus(match.id, status),
+    );
     if (outcome && accepted(outcome)) this.deps.panel.patchMatch(match.id, { status });
     // A refusal puts the select back on the lead's status.
     else this.render();
@@ -206,19 +216,19 @@ export class ActionBar {
     const lastName = this.lastName.value.trim();
     const company = this.company.value.trim();
     if (lastName === "" || company === "") {
-      this.showStatus("failure", "A new lead needs a last name and a company.");
+      this.showStatus("failure", t("action.leadNeeds"));
       (lastName === "" ? this.lastName : this.company).focus();
       return;
     }
     const firstName = this.firstName.value.trim();
     this.setCreating(true);
     try {
-      const outcome = await this.run(`Lead ${lastName}`, () =>
+      const outcome = await this.run(t("action.leadLabel", { name: lastName }), () =>
         this.deps.backend.createLead({ phone: number, lastName, company, firstName: firstName === "" ? null : firstName }),
       );
       if (outcome && accepted(outcome)) {
         this.createResult.textContent =
-          outcome.status === "sent" ? "Lead created" : "Queued — the lead will be created when Salesforce is reachable";
+          outcome.status === "sent" ? t("action.leadCreated") : t("action.leadQueued");
         this.createResult.className = `result result-${outcome.status === "sent" ? "success" : "pending"}`;
         this.createResult.hidden = false;
         this.createForm.reset();
@@ -291,23 +301,23 @@ export class ActionBar {
   private setCreating(creating: boolean): void {
     this.creating = creating;
     this.createButton.disabled = creating;
-    this.createButton.textContent = creating ? "Creating…" : "Create lead";
+    this.createButton.textContent = creating ? t("action.creating") : t("action.createLead");
     this.createForm.setAttribute("aria-busy", String(creating));
   }
 
   private leadControls(lead: CallerMatch): HTMLElement {
-    const ratings = el("div", { className: "rating-buttons", attrs: { role: "group", "aria-label": "Rating" } });
+    const ratings = el("div", { className: "rating-buttons", attrs: { role: "group", "aria-label": t("action.rating") } });
     for (const rating of RATINGS) {
       const key = SHORTCUT_KEYS[rating];
       const pressed = (lead.rating ?? "").toLowerCase() === rating.toLowerCase();
       const button = el("button", {
         id: `rate-${rating.toLowerCase()}`,
         className: `btn btn-sm rating-button${pressed ? " pressed" : ""}`,
-        text: rating,
+        text: ratingLabel(rating),
         attrs: {
           type: "button",
           "aria-pressed": String(pressed),
-          title: `Rate ${rating} (Alt+${key})`,
+          title: t("action.rateTitle", { rating: ratingLabel(rating), key }),
           "aria-keyshortcuts": `Alt+${key}`,
         },
       });
@@ -318,7 +328,7 @@ export class ActionBar {
     const select = el("select", {
       id: "status-select",
       className: "input select",
-      attrs: { name: "lead-status", title: "Lead status" },
+      attrs: { name: "lead-status", title: t("action.leadStatus") },
     });
     const statuses = this.loadedStatuses;
     const options = statuses ? [...statuses] : [];
@@ -336,9 +346,9 @@ export class ActionBar {
     return el(
       "div",
       { className: "lead-actions" },
-      el("span", { className: "action-label", text: "Rating" }),
+      el("span", { className: "action-label", text: t("action.rating") }),
       ratings,
-      el("label", { className: "action-label", text: "Status", attrs: { for: "status-select" } }),
+      el("label", { className: "action-label", text: t("caller.col.status"), attrs: { for: "status-select" } }),
       select,
     );
   }
@@ -356,7 +366,7 @@ function field(label: string, control: HTMLInputElement, required: boolean): HTM
   return el(
     "div",
     { className: "field" },
-    el("label", { attrs: { for: control.id } }, label, required ? "" : el("span", { className: "optional", text: " (optional)" })),
+    el("label", { attrs: { for: control.id } }, label, required ? "" : el("span", { className: "optional", text: ` ${t("layout.optional")}` })),
     control,
   );
 }

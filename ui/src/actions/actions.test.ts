@@ -13,8 +13,8 @@ import {
 
 describe("action rules", () => {
   it("words each outcome", () => {
-    expect(describeAction(actionOutcome())).toEqual({ tone: "success", text: SENT_TEXT });
-    expect(describeAction(actionOutcome({ status: "pending" }))).toEqual({ tone: "pending", text: PENDING_TEXT });
+    expect(describeAction(actionOutcome())).toEqual({ tone: "success", text: SENT_TEXT() });
+    expect(describeAction(actionOutcome({ status: "pending" }))).toEqual({ tone: "pending", text: PENDING_TEXT() });
     expect(describeAction(actionOutcome({ status: "failed", message: "nope" }))).toEqual({ tone: "failure", text: "nope" });
   });
 

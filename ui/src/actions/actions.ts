@@ -2,13 +2,14 @@
 import type { ActionOutcome } from "../ipc/bindings/ActionOutcome";
 import type { IpcError } from "../ipc/bindings/IpcError";
 import type { Stage } from "../ipc/bindings/Stage";
+import { t } from "../i18n";
 
 export const RATINGS = ["Hot", "Warm", "Cold"] as const;
 export type Rating = (typeof RATINGS)[number];
 
-export const SENT_TEXT = "Saved to Salesforce";
-export const PENDING_TEXT = "Queued — will be sent when Salesforce is reachable";
-export const FAILED_TEXT = "Salesforce did not accept the change.";
+export const SENT_TEXT = (): string => t("action.sent");
+export const PENDING_TEXT = (): string => t("action.pending");
+export const FAILED_TEXT = (): string => t("action.failed");
 
 export type Tone = "success" | "pending" | "failure";
 
@@ -20,11 +21,11 @@ export interface ActionMessage {
 export function describeAction(outcome: ActionOutcome): ActionMessage {
   switch (outcome.status) {
     case "sent":
-      return { tone: "success", text: SENT_TEXT };
+      return { tone: "success", text: SENT_TEXT() };
     case "pending":
-      return { tone: "pending", text: PENDING_TEXT };
+      return { tone: "pending", text: PENDING_TEXT() };
     case "failed":
-      return { tone: "failure", text: outcome.message || FAILED_TEXT };
+      return { tone: "failure", text: outcome.message || FAILED_TEXT() };
   }
 }
 
@@ -52,7 +53,7 @@ export function nextStage(stages: readonly Stage[], current: string): string | n
 
 export function followUpSubject(subject: string): string {
   const trimmed = subject.trim();
-  return `Follow up: ${trimmed === "" ? "call" : trimmed}`;
+  return t("action.followUpSubject", { subject: trimmed === "" ? t("action.followUpCall") : trimmed });
 }
 
 /** Counts what still needs attention in the outbox. */

@@ -85,7 +85,7 @@ describe("ClearCacheControl", () => {
     expect(els.button.hidden).toBe(false);
     expect(els.confirm.disabled).toBe(false);
     expect(els.status.hidden).toBe(false);
-    expect(els.status.textContent).toBe(CLEARED_TEXT);
+    expect(els.status.textContent).toBe(CLEARED_TEXT());
     expect(onCleared).toHaveBeenCalledTimes(1);
     expect(onError).not.toHaveBeenCalled();
     const live = timers.filter((t) => !t.cancelled);

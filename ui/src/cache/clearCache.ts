@@ -5,11 +5,12 @@
  */
 import type { After } from "../ui/schedule";
 import { after } from "../ui/schedule";
+import { t } from "../i18n";
 
-export const CLEAR_LABEL = "Clear cache";
-export const CONFIRM_LABEL = "Yes";
-export const CLEARING_LABEL = "Clearing…";
-export const CLEARED_TEXT = "Cache cleared.";
+export const CLEAR_LABEL = (): string => t("cache.clear");
+export const CONFIRM_LABEL = (): string => t("cache.yes");
+export const CLEARING_LABEL = (): string => t("cache.clearing");
+export const CLEARED_TEXT = (): string => t("cache.cleared");
 export const STATUS_MS = 4000;
 
 export interface ClearCacheElements {
@@ -81,7 +82,7 @@ export class ClearCacheControl {
       this.setBusy(false);
       this.close();
       this.els.button.focus();
-      this.showStatus(CLEARED_TEXT);
+      this.showStatus(CLEARED_TEXT());
       this.options.onCleared?.();
     } catch (error) {
       this.setBusy(false);
@@ -113,7 +114,7 @@ export class ClearCacheControl {
     const { confirm, cancel, prompt } = this.els;
     confirm.disabled = busy;
     cancel.disabled = busy;
-    confirm.textContent = busy ? CLEARING_LABEL : CONFIRM_LABEL;
+    confirm.textContent = busy ? CLEARING_LABEL() : CONFIRM_LABEL();
     confirm.classList.toggle("busy", busy);
     prompt.setAttribute("aria-busy", String(busy));
   }

@@ -31,7 +31,7 @@ describe("buildLogCallRequest", () => {
 
   it("Account: refused", () => {
     expect(canLogAgainst(account())).toBe(false);
-    expect(() => buildLogCallRequest({ ...base, match: account() })).toThrow(PICK_PERSON_HINT);
+    expect(() => buildLogCallRequest({ ...base, match: account() })).toThrow(PICK_PERSON_HINT());
   });
 
   it("trims the subject and sends null for an empty one", () => {

@@ -3,8 +3,9 @@ import type { CallDirection } from "../ipc/bindings/CallDirection";
 import type { CallerMatch } from "../ipc/bindings/CallerMatch";
 import type { LogCallOutcome } from "../ipc/bindings/LogCallOutcome";
 import type { LogCallRequest } from "../ipc/bindings/LogCallRequest";
+import { t } from "../i18n";
 
-export const PICK_PERSON_HINT = "Pick a person to log the call";
+export const PICK_PERSON_HINT = (): string => t("log.pickPerson");
 
 /**
  * A Task's WhoId must be a Lead or Contact; an Account can only be a WhatId,
@@ -15,7 +16,7 @@ export function canLogAgainst(match: CallerMatch | null): match is CallerMatch {
 }
 
 export function defaultSubject(direction: CallDirection): string {
-  return direction === "inbound" ? "Inbound call" : "Outbound call";
+  return direction === "inbound" ? t("log.inboundCall") : t("log.outboundCall");
 }
 
 export interface LogCallInput {
@@ -35,7 +36,7 @@ export interface LogCallInput {
  */
 export function buildLogCallRequest(input: LogCallInput): LogCallRequest {
   const { match } = input;
-  if (!canLogAgainst(match)) throw new Error(PICK_PERSON_HINT);
+  if (!canLogAgainst(match)) throw new Error(PICK_PERSON_HINT());
   const subject = input.subject.trim();
   const disposition = (input.disposition ?? "").trim();
   const request: LogCallRequest = {
@@ -60,11 +61,11 @@ export function describeOutcome(outcome: LogCallOutcome): OutcomeMessage {
     case "sent":
       return {
         tone: "success",
-        text: outcome.taskId ? `Call logged · Task ${outcome.taskId}` : "Call logged",
+        text: outcome.taskId ? t("log.loggedTask", { id: outcome.taskId }) : t("log.logged"),
       };
     case "pending":
-      return { tone: "pending", text: "Queued, will be sent when Salesforce is reachable" };
+      return { tone: "pending", text: t("log.queued") };
     case "failed":
-      return { tone: "failure", text: outcome.message || "Salesforce did not accept the call log." };
+      return { tone: "failure", text: outcome.message || t("log.refused") };
   }
 }

@@ -74,7 +74,7 @@ describe("CallerPanel", () => {
 
   it("shows the no-match state", () => {
     panel.show(lookupResult([]));
-    expect($("#no-match")?.textContent).toBe(NO_MATCH_TEXT);
+    expect($("#no-match")?.textContent).toBe(NO_MATCH_TEXT());
     expect($("#matches")).toBeNull();
     expect(onSelect).toHaveBeenLastCalledWith(null);
   });
@@ -104,7 +104,15 @@ describe("CallerPanel", () => {
     expect(Array.from(row.querySelectorAll(".chip")).map((c) => c.textContent)).toEqual([
       "Open - Not Contacted",
       "Hot",
+      "Source: Web",
     ]);
+  });
+
+  it("shows a lead's source only when the lead has one", () => {
+    panel.show(lookupResult([lead({ leadSource: null }), lead({ id: "00Q000000000002", leadSource: "Partner Referral" })]));
+    const rows = $$(".match");
+    expect(rows[0]!.querySelector(".lead-source")).toBeNull();
+    expect(rows[1]!.querySelector(".lead-source")?.textContent).toBe("Source: Partner Referral");
   });
 
   it("never interprets data as HTML", () => {
@@ -299,8 +307,8 @@ describe("related records of a first paint", () => {
   it("shows a loading line until the update lands", () => {
     panel.show(firstPaint());
     expect(panel.loadingRelated).toBe(true);
-    expect($("#related-loading")?.textContent).toBe(RELATED_LOADING_TEXT);
-    expect(RELATED_LOADING_TEXT).toBe("Loading opportunities, cases and activities…");
+    expect($("#related-loading")?.textContent).toBe(RELATED_LOADING_TEXT());
+    expect(RELATED_LOADING_TEXT()).toBe("Loading opportunities, cases and activities…");
     expect($("#opportunities")).toBeNull();
     panel.update(update(lookupResult([contact()])));
     expect($("#related-loading")).toBeNull();

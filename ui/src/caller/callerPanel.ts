@@ -9,9 +9,12 @@ import { clear, el } from "../ui/dom";
 import { formatAge, formatCurrency, formatDate, formatDateTime } from "../ui/format";
 import type { Every } from "../ui/schedule";
 import { every } from "../ui/schedule";
+import { industryPanels } from "../insights/industryPanels";
+import { accountFactsSection } from "./accountFacts";
+import { t } from "../i18n";
 
-export const NO_MATCH_TEXT = "No Salesforce record has this number.";
-export const RELATED_LOADING_TEXT = "Loading opportunities, cases and activities…";
+export const NO_MATCH_TEXT = (): string => t("caller.noMatch");
+export const RELATED_LOADING_TEXT = (): string => t("caller.loadingRelated");
 export const AGE_REFRESH_MS = 30_000;
 
 /** Safe class-name fragment: "Very High" -> "very-high". */
@@ -25,9 +28,9 @@ function slug(value: string): string {
  */
 export function sourceLabel(result: LookupResult, nowMs: number = Date.now(), offline = false): string {
   const age = formatAge(result.fetchedAt, nowMs);
-  if (offline) return age ? `Offline · data from ${age}` : "Offline";
-  if (result.source === "salesforce") return "Live from Salesforce";
-  return age ? `From cache · updated ${age}` : "From cache";
+  if (offline) return age ? t("caller.offlineFrom", { age }) : t("caller.offline");
+  if (result.source === "salesforce") return t("caller.live");
+  return age ? t("caller.cacheUpdated", { age }) : t("caller.cache");
 }
 
 /**
@@ -39,7 +42,7 @@ export function awaitsRelated(result: LookupResult): boolean {
 }
 
 export function relatedErrorText(message: string): string {
-  return `Couldn't load opportunities and cases: ${message}`;
+  return t("caller.relatedFailed", { message });
 }
 
 type Related = { state: "ready" } | { state: "loading" } | { state: "failed"; message: string };
@@ -252,8 +255,8 @@ export class CallerPanel {
     badge.className = `badge source-${result.source}`;
     badge.classList.toggle("offline", this.offline);
     badge.classList.toggle("stale", this.refreshError !== null);
-    const fetched = `Fetched ${formatDateTime(result.fetchedAt)}`;
-    badge.title = this.refreshError ? `${fetched} · couldn't refresh: ${this.refreshError}` : fetched;
+    const fetched = t("caller.fetched", { when: formatDateTime(result.fetchedAt) });
+    badge.title = this.refreshError ? t("caller.refreshFailed", { fetched, message: this.refreshError }) : fetched;
   }
 
   /** The match button that has the focus, so a re-render can give it back. */
@@ -283,12 +286,16 @@ export class CallerPanel {
     this.root.appendChild(header);
 
     if (result.matches.length === 0) {
-      this.root.appendChild(el("p", { id: "no-match", className: "empty-state", text: NO_MATCH_TEXT }));
+      // A search by email, name or domain shows its term where a number would be.
+      const byNumber = /^\+\d+$/.test(result.number);
+      this.root.appendChild(
+        el("p", { id: "no-match", className: "empty-state", text: byNumber ? NO_MATCH_TEXT() : t("search.noMatch") }),
+      );
     } else {
       const list = el("ul", {
         id: "matches",
         className: "matches",
-        attrs: { "aria-label": "Matching Salesforce records" },
+        attrs: { "aria-label": t("caller.matches") },
       });
       for (const match of result.matches)
         list.appendChild(
@@ -311,12 +318,20 @@ export class CallerPanel {
     const subtitle = [match.title, match.company].filter((s): s is string => !!s).join(" · ");
     const meta = el("span", { className: "match-meta" });
     if (match.phone) meta.appendChild(el("span", { className: "match-phone", text: match.phone }));
-    if (match.owner) meta.appendChild(el("span", { className: "match-owner", text: `Owner: ${match.owner}` }));
+    if (match.owner) meta.appendChild(el("span", { className: "match-owner", text: t("caller.owner", { name: match.owner }) }));
     if (match.type === "Lead") {
       if (match.status) meta.appendChild(el("span", { className: "chip", text: match.status }));
       if (match.rating)
         meta.appendChild(
           el("span", { className: `chip rating rating-${slug(match.rating)}`, text: match.rating }),
+        );
+      if (match.leadSource)
+        meta.appendChild(
+          el("span", {
+            className: "chip lead-source",
+            text: t("caller.leadSource", { source: match.leadSource }),
+            attrs: { title: t("caller.leadSourceTitle") },
+          }),
         );
     }
     return el(
@@ -326,7 +341,7 @@ export class CallerPanel {
         data: { id: match.id, type: match.type },
         attrs: { type: "button", "aria-pressed": String(selected) },
       },
-      el("span", { className: `type-badge type-${match.type.toLowerCase()}`, text: match.type }),
+      el("span", { className: `type-badge type-${match.type.toLowerCase()}`, text: t(`type.${match.type}`) }),
       el(
         "span",
         { className: "match-body" },
@@ -341,6 +356,9 @@ export class CallerPanel {
     clear(this.details);
     const match = this.selected;
     if (!match) return;
+    // The company's facts come with the match itself (custom fields with the related records).
+    const facts = accountFactsSection(match);
+    if (facts) this.details.append(facts);
     // Only the best match carries related records, so only it waits for them.
     const best = match.id === this.result?.matches[0]?.id;
     if (best && this.related.state === "loading") {
@@ -348,7 +366,7 @@ export class CallerPanel {
         el("p", {
           id: "related-loading",
           className: "related-loading",
-          text: RELATED_LOADING_TEXT,
+          text: RELATED_LOADING_TEXT(),
           attrs: { role: "status" },
         }),
       );
@@ -366,6 +384,7 @@ export class CallerPanel {
       return;
     }
     this.details.append(
+      ...industryPanels(match),
       opportunitiesSection(match.opportunities),
       casesSection(match.cases),
       activitiesSection(match.activities),
@@ -383,7 +402,7 @@ export function openInSalesforceButton(id: string, name: string): HTMLButtonElem
     className: "link-btn open-in-salesforce",
     text: "↗",
     data: { id },
-    attrs: { type: "button", title: "Open in Salesforce", "aria-label": `Open ${name} in Salesforce` },
+    attrs: { type: "button", title: t("caller.openInSalesforce"), "aria-label": t("caller.openNamed", { name }) },
   });
 }
 
@@ -413,7 +432,7 @@ function table(caption: string, headers: string[], rows: HTMLTableRowElement[]):
 }
 
 function emptyState(): HTMLElement {
-  return el("p", { className: "empty-state small", text: "None open" });
+  return el("p", { className: "empty-state small", text: t("caller.noneOpen") });
 }
 
 export function opportunitiesSection(opportunities: OpportunitySummary[]): HTMLElement {
@@ -421,11 +440,11 @@ export function opportunitiesSection(opportunities: OpportunitySummary[]): HTMLE
     opportunities.length === 0
       ? emptyState()
       : table(
-          "Open opportunities",
-          ["Name", "Stage", "Amount", "Close", ""],
+          t("caller.openOpportunities"),
+          [t("caller.col.name"), t("caller.col.stage"), t("caller.col.amount"), t("caller.col.close"), ""],
           opportunities.map((o) => {
             const stage = el("td", { className: "opp-stage", text: o.stage });
-            if (o.probability !== null) stage.title = `${o.probability}% probability`;
+            if (o.probability !== null) stage.title = t("caller.probability", { percent: o.probability });
             return el(
               "tr",
               { data: { id: o.id } },
@@ -438,12 +457,12 @@ export function opportunitiesSection(opportunities: OpportunitySummary[]): HTMLE
                 { className: "opp-actions" },
                 el("button", {
                   className: "btn btn-sm advance-stage",
-                  text: "Advance",
+                  text: t("caller.advance"),
                   data: { id: o.id },
                   attrs: {
                     type: "button",
-                    title: "Advance to the next stage (Alt+N for the first open opportunity)",
-                    "aria-label": `Advance ${o.name} to the next stage`,
+                    title: t("caller.advanceTitle"),
+                    "aria-label": t("caller.advanceNamed", { name: o.name }),
                   },
                 }),
                 openInSalesforceButton(o.id, o.name),
@@ -451,7 +470,7 @@ export function opportunitiesSection(opportunities: OpportunitySummary[]): HTMLE
             );
           }),
         );
-  return section("opportunities", "Open opportunities", opportunities.length, body);
+  return section("opportunities", t("caller.openOpportunities"), opportunities.length, body);
 }
 
 export function casesSection(cases: CaseSummary[]): HTMLElement {
@@ -459,8 +478,8 @@ export function casesSection(cases: CaseSummary[]): HTMLElement {
     cases.length === 0
       ? emptyState()
       : table(
-          "Open cases",
-          ["Case", "Subject", "Status", "Priority", ""],
+          t("caller.openCases"),
+          [t("caller.col.case"), t("caller.col.subject"), t("caller.col.status"), t("caller.col.priority"), ""],
           cases.map((c) =>
             el(
               "tr",
@@ -472,17 +491,17 @@ export function casesSection(cases: CaseSummary[]): HTMLElement {
                 className: `case-priority priority-${slug(c.priority ?? "")}`,
                 text: c.priority ?? "—",
               }),
-              el("td", { className: "case-actions" }, openInSalesforceButton(c.id, `case ${c.caseNumber}`)),
+              el("td", { className: "case-actions" }, openInSalesforceButton(c.id, t("caller.caseNamed", { number: c.caseNumber }))),
             ),
           ),
         );
-  return section("cases", "Open cases", cases.length, body);
+  return section("cases", t("caller.openCases"), cases.length, body);
 }
 
 export function activitiesSection(activities: ActivitySummary[]): HTMLElement {
   const body =
     activities.length === 0
-      ? el("p", { className: "empty-state small", text: "No activity yet" })
+      ? el("p", { className: "empty-state small", text: t("caller.noActivity") })
       : el(
           "ul",
           { className: "activity-list" },
@@ -495,10 +514,10 @@ export function activitiesSection(activities: ActivitySummary[]): HTMLElement {
               (a.callType || a.status) &&
                 el("span", {
                   className: "activity-meta",
-                  text: [a.callType && `${a.callType} call`, a.status].filter(Boolean).join(" · "),
+                  text: [a.callType && t("caller.callOfType", { type: a.callType }), a.status].filter(Boolean).join(" · "),
                 }),
             ),
           ),
         );
-  return section("activities", "Recent activity", activities.length, body);
+  return section("activities", t("caller.recentActivity"), activities.length, body);
 }

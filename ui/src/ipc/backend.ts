@@ -5,20 +5,29 @@
  */
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import type { AccountHierarchy } from "./bindings/AccountHierarchy";
 import type { ActionOutcome } from "./bindings/ActionOutcome";
 import type { ApiUsage } from "./bindings/ApiUsage";
 import type { CallDirection } from "./bindings/CallDirection";
+import type { ApiHealth } from "./bindings/ApiHealth";
+import type { CallStats } from "./bindings/CallStats";
 import type { CallEvent } from "./bindings/CallEvent";
 import type { CallerUpdate } from "./bindings/CallerUpdate";
+import type { DesktopInfo } from "./bindings/DesktopInfo";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { IpcError } from "./bindings/IpcError";
 import type { LogCallOutcome } from "./bindings/LogCallOutcome";
 import type { LogCallRequest } from "./bindings/LogCallRequest";
 import type { LookupResult } from "./bindings/LookupResult";
+import type { ManagedSettings } from "./bindings/ManagedSettings";
 import type { NewLead } from "./bindings/NewLead";
+import type { OrgChoice } from "./bindings/OrgChoice";
+import type { OrgOptions } from "./bindings/OrgOptions";
 import type { RecentCall } from "./bindings/RecentCall";
+import type { SearchResult } from "./bindings/SearchResult";
 import type { SessionStatus } from "./bindings/SessionStatus";
 import type { Stage } from "./bindings/Stage";
+import type { WrapUp } from "./bindings/WrapUp";
 
 /** The event that carries a pop's later, fuller or fresher data. */
 export const CALLER_UPDATED = "caller-updated";
@@ -28,6 +37,9 @@ export const CALLER_UPDATED = "caller-updated";
  * dialer through the local call-event endpoint, or a `tel:` / `callside://` link.
  */
 export const CALL_EVENT = "call-event";
+
+/** The event that asks for the number field (the global shortcut was pressed). */
+export const FOCUS_NUMBER = "focus-number";
 
 /** Stops a subscription. */
 export type Unsubscribe = () => void;
@@ -45,6 +57,19 @@ export interface Backend {
    * fresher data follows as a `caller-updated` event (see `onCallerUpdated`).
    */
   lookupCaller(number: string, direction: CallDirection): Promise<LookupResult>;
+  /**
+   * Finds a caller by any term: a phone number (as lookupCaller), an email address, a
+   * name, a company or a domain; the result says what the term was taken for. Later
+   * data follows as `caller-updated` events whose `number` is the result's number, or
+   * else its term.
+   */
+  searchCaller(term: string, direction: CallDirection): Promise<SearchResult>;
+  /**
+   * The account behind a contact, account or lead (for a lead, the account named like
+   * its company): parent, the parent's other children, its children and open
+   * opportunities; null when there is none.
+   */
+  accountHierarchy(recordId: string): Promise<AccountHierarchy | null>;
   /** Subscribes to `caller-updated`; resolves with the function that unsubscribes. */
   onCallerUpdated(handler: (update: CallerUpdate) => void): Promise<Unsubscribe>;
   /**
@@ -83,12 +108,34 @@ export interface Backend {
   retryAction(actionId: string | null): Promise<ActionOutcome[]>;
   /** Drops a failed action from the outbox. */
   discardAction(actionId: string): Promise<void>;
+  /** Sends a change that met a newer change in Salesforce again, over that change. */
+  overwriteAction(actionId: string): Promise<ActionOutcome[]>;
+  /** The end of a call: its log, a follow-up and a stage change, sent together. */
+  wrapUp(wrapUp: WrapUp): Promise<ActionOutcome[]>;
   /** The org's API requests today as of the last response (null before any). */
   apiUsage(): Promise<ApiUsage | null>;
   /** Opens a record's Salesforce page in the system browser. */
   openRecord(recordId: string): Promise<void>;
   /** Keeps the window above the others (or not). */
   setAlwaysOnTop(on: boolean): Promise<void>;
+  /** The settings in effect and which of them the administrator's policy set or locked. */
+  managedSettings(): Promise<ManagedSettings>;
+  /** Call metrics of today or this week, from the local call history and outbox. */
+  callStats(period: "today" | "week"): Promise<CallStats>;
+  /** Writes the period's calls as CSV to the download directory; resolves with the file. */
+  exportCallCsv(period: "today" | "week"): Promise<string>;
+  /** Requests, latency and errors per endpoint family, and the daily API usage. */
+  apiHealth(): Promise<ApiHealth>;
+  /** The focus shortcut (and why it may not work), the tray, the language setting. */
+  desktopInfo(): Promise<DesktopInfo>;
+  /** Subscribes to `focus-number` (the global shortcut was pressed). */
+  onFocusNumber(handler: () => void): Promise<Unsubscribe>;
+  /** The saved org connections and the current org, for the sign-in view. */
+  orgOptions(): Promise<OrgOptions>;
+  /** Signs in to the chosen org (browser flow) and saves it as a connection. */
+  signInTo(choice: OrgChoice): Promise<SessionStatus>;
+  /** Switches to a saved org connection. */
+  useOrg(alias: string): Promise<SessionStatus>;
 }
 
 export interface FollowUp {
@@ -173,6 +220,8 @@ export const tauriBackend: Backend = {
   signIn: () => statusAfter("sign_in"),
   signOut: () => statusAfter("sign_out"),
   lookupCaller: (number, direction) => call<LookupResult>("lookup_caller", { number, direction }),
+  searchCaller: (term, direction) => call<SearchResult>("search_caller", { term, direction }),
+  accountHierarchy: (recordId) => call<AccountHierarchy | null>("account_hierarchy", { recordId }),
   onCallerUpdated: (handler) => listen<CallerUpdate>(CALLER_UPDATED, (event) => handler(event.payload)),
   onCallEvent: subscribeToCallEvents,
   logCall: (request) => call<LogCallOutcome>("log_call", { request }),
@@ -197,6 +246,8 @@ export const tauriBackend: Backend = {
   discardAction: async (actionId) => {
     await call<null>("discard_action", { actionId });
   },
+  overwriteAction: (actionId) => call<ActionOutcome[]>("overwrite_action", { actionId }),
+  wrapUp: (wrapUp) => call<ActionOutcome[]>("wrap_up", { wrapUp }),
   apiUsage: () => call<ApiUsage | null>("api_usage"),
   openRecord: async (recordId) => {
     await call<null>("open_record", { recordId });
@@ -204,4 +255,13 @@ export const tauriBackend: Backend = {
   setAlwaysOnTop: async (on) => {
     await call<null>("set_always_on_top", { on });
   },
+  managedSettings: () => call<ManagedSettings>("managed_settings"),
+  callStats: (period) => call<CallStats>("call_stats", { period }),
+  exportCallCsv: (period) => call<string>("export_call_csv", { period }),
+  apiHealth: () => call<ApiHealth>("api_health"),
+  desktopInfo: () => call<DesktopInfo>("desktop_info"),
+  onFocusNumber: (handler) => listen<null>(FOCUS_NUMBER, () => handler()),
+  orgOptions: () => call<OrgOptions>("org_options"),
+  signInTo: (choice) => call<SessionStatus>("sign_in_to", { choice }),
+  useOrg: (alias) => call<SessionStatus>("use_org", { alias }),
 };

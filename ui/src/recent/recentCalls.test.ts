@@ -25,8 +25,8 @@ beforeEach(() => {
 describe("RecentCallsList", () => {
   it("starts with the empty state", () => {
     expect(empty.hidden).toBe(false);
-    expect(empty.textContent).toBe(NO_CALLS_TEXT);
-    expect(NO_CALLS_TEXT).toBe("No calls yet.");
+    expect(empty.textContent).toBe(NO_CALLS_TEXT());
+    expect(NO_CALLS_TEXT()).toBe("No calls yet.");
     expect(items()).toHaveLength(0);
   });
 
@@ -59,8 +59,8 @@ describe("RecentCallsList", () => {
     expect(text(first!, ".recent-duration")).toBe("2:05");
 
     expect(second!.dataset.number).toBe("+14155550199");
-    expect(text(second!, ".recent-name")).toBe(UNKNOWN_CALLER);
-    expect(UNKNOWN_CALLER).toBe("Unknown caller");
+    expect(text(second!, ".recent-name")).toBe(UNKNOWN_CALLER());
+    expect(UNKNOWN_CALLER()).toBe("Unknown caller");
     expect(text(second!, ".recent-direction")).toBe("↗Outbound");
     expect(second!.querySelector(".direction-outbound")).not.toBeNull();
     expect(text(second!, ".recent-time")).toBe("Mon 14:05");
@@ -95,7 +95,7 @@ describe("RecentCallsList", () => {
     recent.render([recentCall()], now);
     recent.clear();
     expect(items()).toHaveLength(0);
-    expect(empty.textContent).toBe(NO_CALLS_TEXT);
+    expect(empty.textContent).toBe(NO_CALLS_TEXT());
   });
 
   it("keeps the focus in the list across a reload", () => {

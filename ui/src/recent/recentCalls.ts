@@ -3,18 +3,19 @@ import type { CallDirection } from "../ipc/bindings/CallDirection";
 import type { RecentCall } from "../ipc/bindings/RecentCall";
 import { clear, el } from "../ui/dom";
 import { formatCallLength, formatCallTime, formatDateTime } from "../ui/format";
+import { t } from "../i18n";
 
 export const RECENT_LIMIT = 10;
-export const NO_CALLS_TEXT = "No calls yet.";
-export const UNKNOWN_CALLER = "Unknown caller";
+export const NO_CALLS_TEXT = (): string => t("recent.none");
+export const UNKNOWN_CALLER = (): string => t("recent.unknownCaller");
 
-const DIRECTIONS: Record<CallDirection, { icon: string; label: string }> = {
-  inbound: { icon: "↙", label: "Inbound" },
-  outbound: { icon: "↗", label: "Outbound" },
+const DIRECTIONS: Record<CallDirection, { icon: string; label: () => string }> = {
+  inbound: { icon: "↙", label: () => t("recent.inbound") },
+  outbound: { icon: "↗", label: () => t("recent.outbound") },
 };
 
 export function recentErrorText(message: string): string {
-  return `Couldn't load recent calls: ${message}`;
+  return t("recent.loadFailed", { message });
 }
 
 export class RecentCallsList {
@@ -47,7 +48,7 @@ export class RecentCallsList {
     for (const call of shown) this.list.appendChild(el("li", {}, renderCall(call, nowMs)));
     this.loaded = true;
     this.list.hidden = shown.length === 0;
-    this.empty.textContent = NO_CALLS_TEXT;
+    this.empty.textContent = NO_CALLS_TEXT();
     this.empty.classList.remove("result-failure");
     this.empty.hidden = shown.length > 0;
     if (focused >= 0) {
@@ -70,7 +71,7 @@ export class RecentCallsList {
     clear(this.list);
     this.loaded = false;
     this.list.hidden = true;
-    this.empty.textContent = NO_CALLS_TEXT;
+    this.empty.textContent = NO_CALLS_TEXT();
     this.empty.classList.remove("result-failure");
     this.empty.hidden = false;
   }
@@ -78,7 +79,7 @@ export class RecentCallsList {
 
 function renderCall(call: RecentCall, nowMs: number): HTMLButtonElement {
   const direction = DIRECTIONS[call.direction] ?? DIRECTIONS.inbound;
-  const name = call.name || UNKNOWN_CALLER;
+  const name = call.name || UNKNOWN_CALLER();
   const meta = el(
     "span",
     { className: "recent-meta" },
@@ -86,7 +87,7 @@ function renderCall(call: RecentCall, nowMs: number): HTMLButtonElement {
       "span",
       { className: `recent-direction direction-${call.direction}` },
       el("span", { className: "direction-icon", text: direction.icon, attrs: { "aria-hidden": "true" } }),
-      direction.label,
+      direction.label(),
     ),
     el("time", {
       className: "recent-time",
@@ -97,7 +98,7 @@ function renderCall(call: RecentCall, nowMs: number): HTMLButtonElement {
       el("span", {
         className: "recent-duration",
         text: formatCallLength(call.durationSeconds),
-        attrs: { title: "Call length" },
+        attrs: { title: t("recent.callLength") },
       }),
   );
   return el(
@@ -105,7 +106,7 @@ function renderCall(call: RecentCall, nowMs: number): HTMLButtonElement {
     {
       className: "recent-call",
       data: { number: call.number },
-      attrs: { type: "button", title: `Look up ${call.number}` },
+      attrs: { type: "button", title: t("recent.lookUp", { number: call.number }) },
     },
     el(
       "span",

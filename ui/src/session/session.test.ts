@@ -40,7 +40,7 @@ describe("SessionController", () => {
     await session.refresh();
     expect(els.status.textContent).toBe("Not signed in");
     expect(els.signIn.hidden).toBe(false);
-    expect(els.signIn.textContent).toBe(SIGN_IN_LABEL);
+    expect(els.signIn.textContent).toBe(SIGN_IN_LABEL());
     expect(els.signOut.hidden).toBe(true);
   });
 
@@ -54,7 +54,7 @@ describe("SessionController", () => {
 
     els.signIn.click();
     expect(els.signIn.disabled).toBe(true);
-    expect(els.signIn.textContent).toBe(SIGNING_IN_LABEL);
+    expect(els.signIn.textContent).toBe(SIGNING_IN_LABEL());
     els.signIn.click();
     expect(backend.signIn).toHaveBeenCalledTimes(1);
 
@@ -75,7 +75,7 @@ describe("SessionController", () => {
     await session.signIn();
     expect(errors).toEqual([{ code: "Salesforce", message: "OAuth denied" }]);
     expect(els.signIn.disabled).toBe(false);
-    expect(els.signIn.textContent).toBe(SIGN_IN_LABEL);
+    expect(els.signIn.textContent).toBe(SIGN_IN_LABEL());
     expect(els.status.textContent).toBe("Not signed in");
   });
 

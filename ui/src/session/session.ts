@@ -4,14 +4,17 @@ import { toIpcError } from "../ipc/backend";
 import type { IpcError } from "../ipc/bindings/IpcError";
 import type { SessionStatus } from "../ipc/bindings/SessionStatus";
 import { urlHost } from "../ui/format";
+import { t } from "../i18n";
 
-export const SIGN_IN_LABEL = "Sign in to Salesforce";
-export const SIGNING_IN_LABEL = "Waiting for browser sign-in…";
+export const SIGN_IN_LABEL = (): string => t("session.signIn");
+export const SIGNING_IN_LABEL = (): string => t("session.signingIn");
 
 export function sessionLabel(status: SessionStatus | null): string {
-  if (!status?.signedIn) return "Not signed in";
-  const who = status.userName || status.username || "Salesforce user";
-  return status.instanceUrl ? `Signed in as ${who} · ${urlHost(status.instanceUrl)}` : `Signed in as ${who}`;
+  if (!status?.signedIn) return t("session.notSignedIn");
+  const who = status.userName || status.username || t("session.someUser");
+  return status.instanceUrl
+    ? t("session.signedInAt", { who, host: urlHost(status.instanceUrl) })
+    : t("session.signedIn", { who });
 }
 
 export interface SessionElements {
@@ -32,6 +35,8 @@ export class SessionController {
     private readonly onError: (error: IpcError) => void,
     /** Called after each check, sign-in or sign-out, with the status then known. */
     private readonly onChange: (status: SessionStatus | null) => void = () => {},
+    /** How the sign-in button signs in (the sign-in view's chosen org); default: the current org. */
+    private readonly signInAction: () => Promise<SessionStatus> = () => backend.signIn(),
   ) {
     els.signIn.addEventListener("click", () => void this.signIn());
     els.signOut.addEventListener("click", () => void this.signOut());
@@ -54,7 +59,13 @@ export class SessionController {
 
   async signIn(): Promise<void> {
     if (this.busy) return;
-    await this.run("signing-in", () => this.backend.signIn());
+    await this.run("signing-in", this.signInAction);
+  }
+
+  /** Switches to a saved org connection. */
+  async useOrg(alias: string): Promise<void> {
+    if (this.busy) return;
+    await this.run("signing-in", () => this.backend.useOrg(alias));
   }
 
   async signOut(): Promise<void> {
@@ -79,14 +90,14 @@ export class SessionController {
   private render(): void {
     const { status, signIn, signOut } = this.els;
     const checking = this.busy === "checking" && this.current === null;
-    status.textContent = checking ? "Checking session…" : sessionLabel(this.current);
+    status.textContent = checking ? t("session.checking") : sessionLabel(this.current);
     status.classList.toggle("signed-in", this.signedIn);
     const s = this.current;
-    status.title = s?.signedIn ? [s.username, s.orgId && `Org ${s.orgId}`].filter(Boolean).join(" · ") : "";
+    status.title = s?.signedIn ? [s.username, s.orgId && t("session.org", { id: s.orgId })].filter(Boolean).join(" · ") : "";
 
     signIn.hidden = checking || this.signedIn;
     signIn.disabled = this.busy !== null;
-    signIn.textContent = this.busy === "signing-in" ? SIGNING_IN_LABEL : SIGN_IN_LABEL;
+    signIn.textContent = this.busy === "signing-in" ? SIGNING_IN_LABEL() : SIGN_IN_LABEL();
     signIn.classList.toggle("busy", this.busy === "signing-in");
     signIn.setAttribute("aria-busy", String(this.busy === "signing-in"));
 

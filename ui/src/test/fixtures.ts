@@ -4,6 +4,7 @@ import type { CallerMatch } from "../ipc/bindings/CallerMatch";
 import type { LogCallOutcome } from "../ipc/bindings/LogCallOutcome";
 import type { LookupResult } from "../ipc/bindings/LookupResult";
 import type { RecentCall } from "../ipc/bindings/RecentCall";
+import type { OrgOptions } from "../ipc/bindings/OrgOptions";
 import type { SessionStatus } from "../ipc/bindings/SessionStatus";
 
 export const signedOut: SessionStatus = {
@@ -37,6 +38,7 @@ export function lead(overrides: Partial<CallerMatch> = {}): CallerMatch {
     phone: "+49 30 1234567",
     status: "Open - Not Contacted",
     rating: "Hot",
+    leadSource: "Web",
     opportunities: [],
     cases: [],
     owner: null,
@@ -56,6 +58,7 @@ export function contact(overrides: Partial<CallerMatch> = {}): CallerMatch {
     phone: "(415) 555-0100",
     status: null,
     rating: null,
+    leadSource: null,
     opportunities: [
       {
         id: "006000000000001",
@@ -92,6 +95,7 @@ export function account(overrides: Partial<CallerMatch> = {}): CallerMatch {
     phone: "(415) 555-0100",
     status: null,
     rating: null,
+    leadSource: null,
     opportunities: [],
     cases: [],
     owner: null,
@@ -159,4 +163,16 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; r
 /** Lets pending promise callbacks run. */
 export async function flush(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+export function orgOptions(overrides: Partial<OrgOptions> = {}): OrgOptions {
+  return {
+    saved: [],
+    currentLoginUrl: "https://login.salesforce.com",
+    currentAlias: null,
+    productionUrl: "https://login.salesforce.com",
+    sandboxUrl: "https://test.salesforce.com",
+    demoUrl: "http://127.0.0.1:7718",
+    ...overrides,
+  };
 }

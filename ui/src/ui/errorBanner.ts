@@ -1,13 +1,15 @@
 /** The dismissible #error-banner (role=alert). */
+import type { Key } from "../i18n";
+import { t } from "../i18n";
 import type { IpcError } from "../ipc/bindings/IpcError";
 
-const TITLES: Record<IpcError["code"], string> = {
-  NotSignedIn: "Not signed in",
-  SessionExpired: "Session expired",
-  Offline: "Offline",
-  InvalidInput: "Check the input",
-  Salesforce: "Salesforce error",
-  Internal: "Something went wrong",
+const TITLES: Record<IpcError["code"], Key> = {
+  NotSignedIn: "error.NotSignedIn",
+  SessionExpired: "error.SessionExpired",
+  Offline: "error.Offline",
+  InvalidInput: "error.InvalidInput",
+  Salesforce: "error.Salesforce",
+  Internal: "error.Internal",
 };
 
 export class ErrorBanner {
@@ -25,9 +27,10 @@ export class ErrorBanner {
     return !this.root.hidden;
   }
 
-  show(error: IpcError): void {
+  /** Shows `error`; `title` replaces the one its code gives (a notice such as "Policy ignored"). */
+  show(error: IpcError, title?: string): void {
     this.root.dataset.code = error.code;
-    this.title.textContent = TITLES[error.code] ?? TITLES.Internal;
+    this.title.textContent = title ?? t(TITLES[error.code] ?? TITLES.Internal);
     this.message.textContent = error.message;
     this.root.hidden = false;
   }

@@ -1,4 +1,5 @@
 /** Formatting helpers shared by the panels. All locale-aware via Intl. */
+import { locale as uiLocale, t } from "../i18n";
 
 const pad2 = (n: number): string => String(n).padStart(2, "0");
 
@@ -45,14 +46,14 @@ export function formatDate(value: string | null, locale?: string): string {
   // dateStyle needs Safari 14.1; spell the fields out for older WebKit.
   const options: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric" };
   if (m) options.timeZone = "UTC";
-  return new Intl.DateTimeFormat(locale, options).format(date);
+  return new Intl.DateTimeFormat(locale ?? uiLocale(), options).format(date);
 }
 
 /** Local date and time for an ISO-8601 timestamp (cache age). */
 export function formatDateTime(value: string, locale?: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(locale, {
+  return new Intl.DateTimeFormat(locale ?? uiLocale(), {
     year: "numeric",
     month: "short",
     day: "numeric",
@@ -83,11 +84,11 @@ export function formatAge(value: string, nowMs: number): string | null {
   const then = new Date(value).getTime();
   if (Number.isNaN(then)) return null;
   const ago = nowMs - then;
-  if (ago < MINUTE_MS) return "just now";
-  if (ago < HOUR_MS) return `${Math.floor(ago / MINUTE_MS)} min ago`;
-  if (ago < DAY_MS) return `${Math.floor(ago / HOUR_MS)} h ago`;
+  if (ago < MINUTE_MS) return t("age.justNow");
+  if (ago < HOUR_MS) return t("age.minutes", { n: Math.floor(ago / MINUTE_MS) });
+  if (ago < DAY_MS) return t("age.hours", { n: Math.floor(ago / HOUR_MS) });
   const days = Math.floor(ago / DAY_MS);
-  return days === 1 ? "1 day ago" : `${days} days ago`;
+  return days === 1 ? t("age.day") : t("age.days", { n: days });
 }
 
 /** A call's length: "0:42", "2:05", "1:02:05". */
@@ -118,10 +119,10 @@ export function formatCallTime(value: string, nowMs: number, locale?: string): s
   const days = Math.round((startOfDay(now) - startOfDay(date)) / DAY_MS);
   if (days === 0) return time;
   if (days > 0 && days < 7) {
-    const weekday = new Intl.DateTimeFormat(locale, { weekday: "short" }).format(date);
+    const weekday = new Intl.DateTimeFormat(locale ?? uiLocale(), { weekday: "short" }).format(date);
     return `${weekday} ${time}`;
   }
   const options: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" };
   if (date.getFullYear() !== now.getFullYear()) options.year = "numeric";
-  return new Intl.DateTimeFormat(locale, options).format(date);
+  return new Intl.DateTimeFormat(locale ?? uiLocale(), options).format(date);
 }

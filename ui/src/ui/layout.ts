@@ -1,5 +1,7 @@
 /** Builds the static skeleton of the side panel and returns its parts. */
 import { clear, el } from "./dom";
+import type { Key } from "../i18n";
+import { t } from "../i18n";
 
 export interface Layout {
   sessionStatus: HTMLElement;
@@ -44,12 +46,17 @@ export interface Layout {
 export const DISPOSITION_OPTIONS = ["", "Interested", "Not interested", "Left voicemail", "No answer", "Call back later"];
 
 /** Keyboard shortcuts, as listed in the footer. */
-export const SHORTCUTS: ReadonlyArray<[string, string]> = [
-  ["Alt+H / Alt+W / Alt+C", "Rate the lead Hot / Warm / Cold"],
-  ["Alt+N", "Advance the first open opportunity"],
-  ["Alt+L", "Focus the notes"],
-  ["Ctrl+Enter", "Log the call"],
+export const SHORTCUTS = (): ReadonlyArray<[string, string]> => [
+  ["Alt+H / Alt+W / Alt+C", t("shortcut.rate")],
+  ["Alt+N", t("shortcut.advance")],
+  ["Alt+L", t("shortcut.notes")],
+  ["Ctrl+Enter", t("shortcut.log")],
 ];
+
+/** A call result as the log form shows it (the value is what Salesforce stores). */
+export function dispositionLabel(value: string): string {
+  return value === "" ? "—" : t(`disposition.${value}` as Key);
+}
 
 function button(id: string, className: string, text: string, type: "button" | "submit" = "button"): HTMLButtonElement {
   return el("button", { id, className, text, attrs: { type } });
@@ -58,8 +65,8 @@ function button(id: string, className: string, text: string, type: "button" | "s
 export function buildLayout(root: HTMLElement): Layout {
   const l: Layout = {
     sessionStatus: el("p", { id: "session-status", className: "session-status", attrs: { role: "status" } }),
-    signIn: button("signin-button", "btn btn-primary btn-sm", "Sign in to Salesforce"),
-    signOut: button("signout-button", "btn btn-quiet btn-sm", "Sign out"),
+    signIn: button("signin-button", "btn btn-primary", t("session.signIn")),
+    signOut: button("signout-button", "btn btn-quiet btn-sm", t("layout.signOut")),
     errorBanner: el("div", { id: "error-banner", className: "banner banner-error", attrs: { role: "alert" } }),
     errorTitle: el("strong", { id: "error-title", className: "banner-title" }),
     errorMessage: el("span", { id: "error-message", className: "banner-message" }),
@@ -67,12 +74,12 @@ export function buildLayout(root: HTMLElement): Layout {
       id: "error-dismiss",
       className: "icon-btn",
       text: "×",
-      attrs: { type: "button", "aria-label": "Dismiss error", title: "Dismiss (Esc)" },
+      attrs: { type: "button", "aria-label": t("layout.dismissError"), title: t("layout.dismissEsc") },
     }),
     lookupForm: el("form", {
       id: "lookup-form",
       className: "card lookup",
-      attrs: { "aria-label": "Find caller", autocomplete: "off" },
+      attrs: { "aria-label": t("layout.findCaller"), autocomplete: "off" },
     }),
     numberInput: el("input", {
       id: "number-input",
@@ -90,29 +97,29 @@ export function buildLayout(root: HTMLElement): Layout {
     directionSelect: el(
       "select",
       { id: "direction-select", className: "input select", attrs: { name: "direction" } },
-      el("option", { text: "Inbound", attrs: { value: "inbound" } }),
-      el("option", { text: "Outbound", attrs: { value: "outbound" } }),
+      el("option", { text: t("recent.inbound"), attrs: { value: "inbound" } }),
+      el("option", { text: t("recent.outbound"), attrs: { value: "outbound" } }),
     ),
-    lookupButton: button("lookup-button", "btn btn-primary", "Find caller", "submit"),
+    lookupButton: button("lookup-button", "btn btn-primary", t("layout.findCaller"), "submit"),
     callerPanel: el("section", {
       id: "caller-panel",
       className: "card caller",
-      attrs: { "aria-label": "Caller", "aria-live": "polite" },
+      attrs: { "aria-label": t("layout.caller"), "aria-live": "polite" },
     }),
     timer: el("span", { id: "timer", className: "timer", text: "00:00", attrs: { role: "timer" } }),
-    timerToggle: button("timer-toggle", "btn btn-call", "Start call"),
-    logForm: el("form", { id: "log-call-form", className: "card log", attrs: { "aria-label": "Log call" } }),
+    timerToggle: button("timer-toggle", "btn btn-call", t("timer.start")),
+    logForm: el("form", { id: "log-call-form", className: "card log", attrs: { "aria-label": t("log.button") } }),
     subjectInput: el("input", {
       id: "subject-input",
       className: "input",
-      attrs: { type: "text", name: "subject", maxlength: "255", placeholder: "Inbound call", autocomplete: "off" },
+      attrs: { type: "text", name: "subject", maxlength: "255", placeholder: t("log.inboundCall"), autocomplete: "off" },
     }),
     notesInput: el("textarea", {
       id: "notes-input",
       className: "input textarea",
-      attrs: { name: "notes", rows: "5", placeholder: "What was discussed, next steps…" },
+      attrs: { name: "notes", rows: "5", placeholder: t("log.notesPlaceholder") },
     }),
-    logButton: button("log-call-button", "btn btn-primary", "Log call", "submit"),
+    logButton: button("log-call-button", "btn btn-primary", t("log.button"), "submit"),
     logHint: el("p", { id: "log-call-hint", className: "hint" }),
     logResult: el("p", { id: "log-call-result", className: "result", attrs: { role: "status" } }),
     recentCalls: el("section", {
@@ -121,16 +128,16 @@ export function buildLayout(root: HTMLElement): Layout {
       attrs: { "aria-labelledby": "recent-calls-heading" },
     }),
     recentList: el("ul", { id: "recent-calls-list", className: "recent-list" }),
-    recentEmpty: el("p", { id: "recent-calls-empty", className: "empty-state small", text: "No calls yet." }),
+    recentEmpty: el("p", { id: "recent-calls-empty", className: "empty-state small", text: t("recent.none") }),
     footer: el("footer", { id: "app-footer", className: "app-footer" }),
-    clearCacheButton: button("clear-cache-button", "btn btn-quiet btn-sm", "Clear cache"),
+    clearCacheButton: button("clear-cache-button", "btn btn-quiet btn-sm", t("cache.clear")),
     clearCachePrompt: el("span", {
       id: "clear-cache-prompt",
       className: "confirm",
       attrs: { role: "group", "aria-labelledby": "clear-cache-question" },
     }),
-    clearCacheConfirm: button("clear-cache-confirm", "btn btn-danger btn-sm", "Yes"),
-    clearCacheCancel: button("clear-cache-cancel", "btn btn-sm", "No"),
+    clearCacheConfirm: button("clear-cache-confirm", "btn btn-danger btn-sm", t("cache.yes")),
+    clearCacheCancel: button("clear-cache-cancel", "btn btn-sm", t("cache.no")),
     clearCacheStatus: el("span", { id: "clear-cache-status", className: "footer-status", attrs: { role: "status" } }),
     outboxButton: button("outbox-button", "btn btn-sm outbox-button", "0"),
     outboxPanel: el("section", {
@@ -141,24 +148,24 @@ export function buildLayout(root: HTMLElement): Layout {
     dispositionSelect: el(
       "select",
       { id: "disposition-select", className: "input select", attrs: { name: "disposition" } },
-      ...DISPOSITION_OPTIONS.map((value) => el("option", { text: value === "" ? "—" : value, attrs: { value } })),
+      ...DISPOSITION_OPTIONS.map((value) => el("option", { text: dispositionLabel(value), attrs: { value } })),
     ),
     followUpDate: el("input", {
       id: "follow-up-date",
       className: "input",
-      attrs: { type: "date", name: "follow-up-date", title: "Schedules a follow-up task for this date" },
+      attrs: { type: "date", name: "follow-up-date", title: t("log.followUpTitle") },
     }),
     apiUsage: el("span", { id: "api-usage", className: "api-usage" }),
     alwaysOnTop: el("button", {
       id: "always-on-top",
       className: "btn btn-quiet btn-sm always-on-top",
-      text: "On top",
+      text: t("layout.onTop"),
       attrs: { type: "button", "aria-pressed": "false" },
     }),
     shortcutsHelp: el(
       "dl",
-      { id: "shortcuts-help", className: "shortcuts-help", attrs: { "aria-label": "Keyboard shortcuts" } },
-      ...SHORTCUTS.flatMap(([keys, what]) => [el("dt", {}, el("kbd", { text: keys })), el("dd", { text: what })]),
+      { id: "shortcuts-help", className: "shortcuts-help", attrs: { "aria-label": t("layout.shortcuts") } },
+      ...SHORTCUTS().flatMap(([keys, what]) => [el("dt", {}, el("kbd", { text: keys })), el("dd", { text: what })]),
     ),
   };
 
@@ -171,7 +178,8 @@ export function buildLayout(root: HTMLElement): Layout {
       el("span", { className: "brand-mark", attrs: { "aria-hidden": "true" } }),
       el("h1", { className: "brand-name", text: "Callside" }),
     ),
-    el("div", { className: "session-actions" }, l.alwaysOnTop, l.outboxButton, l.signIn, l.signOut),
+    // The sign-in button lives in the sign-in view (src/signin).
+    el("div", { className: "session-actions" }, l.alwaysOnTop, l.outboxButton, l.signOut),
     l.sessionStatus,
   );
 
@@ -185,25 +193,25 @@ export function buildLayout(root: HTMLElement): Layout {
     el(
       "div",
       { className: "field" },
-      el("label", { text: "Phone number", attrs: { for: "number-input" } }),
+      el("label", { text: t("layout.phoneNumber"), attrs: { for: "number-input" } }),
       el("div", { className: "input-row" }, l.numberInput, l.lookupButton),
     ),
     el(
       "div",
       { className: "field field-inline" },
-      el("label", { text: "Direction", attrs: { for: "direction-select" } }),
+      el("label", { text: t("layout.direction"), attrs: { for: "direction-select" } }),
       l.directionSelect,
     ),
   );
 
   const callBar = el(
     "section",
-    { className: "card callbar", attrs: { "aria-label": "Call timer" } },
+    { className: "card callbar", attrs: { "aria-label": t("timer.label") } },
     el(
       "div",
       { className: "timer-block" },
       el("span", { className: "timer-dot", attrs: { "aria-hidden": "true" } }),
-      el("span", { className: "timer-label", text: "Call time" }),
+      el("span", { className: "timer-label", text: t("timer.time") }),
       l.timer,
     ),
     l.timerToggle,
@@ -216,15 +224,15 @@ export function buildLayout(root: HTMLElement): Layout {
       el(
         "label",
         { attrs: { for: "subject-input" } },
-        "Subject ",
-        el("span", { className: "optional", text: "(optional)" }),
+        `${t("log.subject")} `,
+        el("span", { className: "optional", text: t("layout.optional") }),
       ),
       l.subjectInput,
     ),
     el(
       "div",
       { className: "field" },
-      el("label", { text: "Notes", attrs: { for: "notes-input" } }),
+      el("label", { text: t("log.notes"), attrs: { for: "notes-input" } }),
       l.notesInput,
     ),
     el(
@@ -233,7 +241,7 @@ export function buildLayout(root: HTMLElement): Layout {
       el(
         "div",
         { className: "field" },
-        el("label", { text: "Result", attrs: { for: "disposition-select" } }),
+        el("label", { text: t("log.result"), attrs: { for: "disposition-select" } }),
         l.dispositionSelect,
       ),
       el(
@@ -242,8 +250,8 @@ export function buildLayout(root: HTMLElement): Layout {
         el(
           "label",
           { attrs: { for: "follow-up-date" } },
-          "Follow up on ",
-          el("span", { className: "optional", text: "(optional)" }),
+          `${t("log.followUpOn")} `,
+          el("span", { className: "optional", text: t("layout.optional") }),
         ),
         l.followUpDate,
       ),
@@ -258,19 +266,19 @@ export function buildLayout(root: HTMLElement): Layout {
     l.logResult,
   );
   l.notesInput.setAttribute("aria-keyshortcuts", "Alt+L Control+Enter");
-  l.notesInput.title = "Notes (Alt+L to focus, Ctrl+Enter to log the call)";
-  l.logButton.title = "Log call (Ctrl+Enter)";
+  l.notesInput.title = t("log.notesTitle");
+  l.logButton.title = t("log.buttonTitle");
   l.logButton.setAttribute("aria-keyshortcuts", "Control+Enter");
   l.logButton.setAttribute("aria-describedby", "log-call-hint");
 
   l.recentCalls.append(
-    el("h2", { id: "recent-calls-heading", className: "section-title", text: "Recent calls" }),
+    el("h2", { id: "recent-calls-heading", className: "section-title", text: t("recent.heading") }),
     l.recentList,
     l.recentEmpty,
   );
 
   l.clearCachePrompt.append(
-    el("span", { id: "clear-cache-question", className: "confirm-question", text: "Clear cached callers?" }),
+    el("span", { id: "clear-cache-question", className: "confirm-question", text: t("cache.question") }),
     l.clearCacheConfirm,
     l.clearCacheCancel,
   );
@@ -282,7 +290,7 @@ export function buildLayout(root: HTMLElement): Layout {
     el(
       "details",
       { className: "shortcuts" },
-      el("summary", { text: "Keyboard shortcuts" }),
+      el("summary", { text: t("layout.shortcuts") }),
       l.shortcutsHelp,
     ),
   );

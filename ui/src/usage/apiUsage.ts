@@ -1,15 +1,16 @@
 /** The footer's API usage indicator: "API 120 / 15,000 today". */
 import type { ApiUsage } from "../ipc/bindings/ApiUsage";
+import { locale, t } from "../i18n";
 
 /** At or above this share of the daily limit the indicator warns. */
 export const WARN_SHARE = 0.8;
 /** How often the indicator refreshes while signed in. */
 export const API_USAGE_REFRESH_MS = 30_000;
 
-const numbers = new Intl.NumberFormat("en-US");
 
 export function formatApiUsage(usage: ApiUsage): string {
-  return `API ${numbers.format(usage.used)} / ${numbers.format(usage.limit)} today`;
+  const numbers = new Intl.NumberFormat(locale());
+  return t("usage.label", { used: numbers.format(usage.used), limit: numbers.format(usage.limit) });
 }
 
 /** "limit" at 100 %, "warn" above 80 %, "" otherwise. */
@@ -43,7 +44,7 @@ export class ApiUsageView {
     const level = usageLevel(usage);
     if (level) this.root.classList.add(level);
     const percent = usage.limit > 0 ? Math.round((usage.used / usage.limit) * 100) : 0;
-    this.root.title = `Salesforce API requests used today: ${percent}% of the org's daily limit`;
+    this.root.title = t("usage.title", { percent });
     this.root.hidden = false;
   }
 

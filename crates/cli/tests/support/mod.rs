@@ -41,6 +41,10 @@ impl Cli {
             .env("CALLSIDE_CALLBACK_PORT", self.callback_port.to_string())
             .env("CALLSIDE_DATA_DIR", self.data_dir.path())
             .env("CALLSIDE_CONFIG", self.data_dir.path().join("none.toml"))
+            .env(
+                "CALLSIDE_POLICY",
+                self.data_dir.path().join("no-policy.toml"),
+            )
             .env("CALLSIDE_REGION", "US")
             .env(
                 "BROWSER",

@@ -16,4 +16,9 @@ whatId: string | null, durationSeconds: number, direction: CallDirection, notes:
 /**
  * The call's result ("Left voicemail", "Interested"...), the Task's CallDisposition.
  */
-disposition?: string, };
+disposition?: string, 
+/**
+ * What happens next; into the Task field an admin maps (`Next_Steps__c`), else at
+ * the end of the Description.
+ */
+nextSteps?: string, };

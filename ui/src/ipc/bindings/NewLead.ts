@@ -3,4 +3,8 @@
 /**
  * What the rep gives to create a lead for an unknown caller.
  */
-export type NewLead = { phone: string, lastName: string, company: string, firstName: string | null, };
+export type NewLead = { phone: string, lastName: string, company: string, firstName: string | null, 
+/**
+ * Let the org's lead assignment rules choose the owner; unset follows the settings.
+ */
+assignmentRules?: boolean, };
