@@ -4,11 +4,24 @@
 //! the webview as `call-event` events. No Salesforce or SQLite logic lives here.
 
 mod action_commands;
+mod app_state;
 mod call_events;
+#[cfg(test)]
+mod capabilities;
 mod commands;
 mod deep_link;
+mod desktop;
 mod inbox;
+mod insight_commands;
 pub mod ipc;
+mod notify;
+mod orgs;
+mod search_commands;
+mod settings_commands;
+mod shortcut;
+mod texts;
+mod tray;
+pub mod updates;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,17 +30,12 @@ use callside_core::{Callside, Settings, SettingsInput};
 use tauri::Manager;
 use tauri_plugin_deep_link::DeepLinkExt;
 
+pub use crate::app_state::AppState;
 use crate::inbox::CallInbox;
 
 /// The longest phone number input accepted (E.164 has at most 15 digits; extensions
 /// and punctuation add some).
 pub(crate) const MAX_NUMBER_INPUT: usize = 64;
-
-/// The core, or why it could not start (shown to the user instead of a panic).
-pub enum AppState {
-    Ready(Arc<Callside>),
-    Broken(String),
-}
 
 pub fn run() {
     tracing_subscriber::fmt()
@@ -59,6 +67,9 @@ pub fn run() {
                 .build(),
         )
         .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(updates::plugin())
         // Remembers the window's position and size (not its visibility: a second
         // start and a ringing call decide that; always-on-top is the UI's choice).
         .plugin(
@@ -70,12 +81,15 @@ pub fn run() {
                 )
                 .build(),
         )
+        .on_window_event(desktop::on_window_event)
         .manage(CallInbox::default())
         .invoke_handler(tauri::generate_handler![
             commands::session_status,
             commands::sign_in,
             commands::sign_out,
             commands::lookup_caller,
+            search_commands::search_caller,
+            search_commands::account_hierarchy,
             commands::log_call,
             commands::recent_calls,
             commands::remember_pick,
@@ -83,6 +97,10 @@ pub fn run() {
             commands::api_usage,
             commands::open_record,
             commands::set_always_on_top,
+            desktop::desktop_info,
+            orgs::org_options,
+            orgs::sign_in_to,
+            orgs::use_org,
             inbox::take_call_events,
             action_commands::rate_lead,
             action_commands::lead_statuses,
@@ -94,34 +112,54 @@ pub fn run() {
             action_commands::outbox,
             action_commands::retry_action,
             action_commands::discard_action,
+            action_commands::overwrite_action,
+            action_commands::wrap_up,
+            settings_commands::managed_settings,
+            insight_commands::call_stats,
+            insight_commands::export_call_csv,
+            insight_commands::api_health,
         ])
         .build(context)
         .unwrap_or_else(|error| {
             eprintln!("callside-app: the window could not start: {error}");
             std::process::exit(1);
         });
+    let desktop_settings = settings.as_ref().ok();
+    desktop::setup(
+        app.handle(),
+        desktop_settings.and_then(|s| s.focus_shortcut.clone()),
+        desktop_settings.and_then(|s| s.language.clone()),
+    );
+    let update_settings = settings
+        .as_ref()
+        .ok()
+        .map(updates::UpdateSettings::from_settings);
     let state = match settings.and_then(Callside::open_with_system_keychain) {
         Ok(callside) => {
-            let callside = Arc::new(callside);
-            send_queued_actions(callside.clone());
-            AppState::Ready(callside)
+            send_queued_actions(app.handle().clone());
+            AppState::ready(Arc::new(callside))
         }
         Err(error) => {
             tracing::error!("Callside could not start: {error}");
-            AppState::Broken(error.to_string())
+            AppState::broken(error.to_string())
         }
     };
     app.manage(state);
     listen_for_calls(app.handle(), data_dir);
+    updates::start(app.handle(), update_settings);
     app.run(|_, _| {});
 }
 
 /// Sends the outbox's pending actions as they come due (each waits out its backoff),
-/// for as long as the app runs.
-fn send_queued_actions(callside: Arc<Callside>) {
+/// for as long as the app runs, through the org in use at the time.
+fn send_queued_actions(app: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
-            if let Err(error) = callside.send_pending().await {
+            let callside = app.try_state::<AppState>().and_then(|s| s.current().ok());
+            if let Some(Err(error)) = match callside {
+                Some(callside) => Some(callside.send_pending().await),
+                None => None,
+            } {
                 tracing::warn!("queued actions were not sent: {error}");
             }
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
