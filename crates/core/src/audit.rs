@@ -243,11 +243,32 @@ fn drop_sensitive_facts(value: &mut serde_json::Value, keys: &[String]) {
             items.iter_mut().for_each(|v| drop_sensitive_facts(v, keys));
         }
         serde_json::Value::Object(map) => {
+            // The caller card's own values (`phone`, `email`, `title`...) stand for the
+            // record fields of the same name; optional ones are emptied.
+            for (key, value) in map.iter_mut() {
+                if CARD_FIELDS.contains(&key.as_str()) && keys.contains(&field_key(key)) {
+                    *value = serde_json::Value::Null;
+                }
+            }
             map.values_mut().for_each(|v| drop_sensitive_facts(v, keys))
         }
         _ => {}
     }
 }
+
+/// The optional values of a cached caller card that carry a record field's value.
+const CARD_FIELDS: &[&str] = &[
+    "title",
+    "company",
+    "phone",
+    "email",
+    "status",
+    "rating",
+    "leadSource",
+    "owner",
+    "industry",
+    "website",
+];
 
 /// The audit file of an org.
 pub fn audit_path(data_dir: &Path, org_id: &str) -> Result<PathBuf> {

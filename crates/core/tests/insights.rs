@@ -598,6 +598,41 @@ async fn a_sensitive_field_is_shown_live_but_never_cached() {
     assert!(!facts.contains("Health_Score__c") && facts.contains("Last_Activity__c"));
 }
 
+#[tokio::test]
+async fn a_sensitive_field_of_the_caller_card_is_never_cached() {
+    let (_org, callside, _tokens, data_dir) = signed_in_with(SettingsInput {
+        sensitive_fields: Some(vec!["Phone".into(), "Email".into()]),
+        ..SettingsInput::default()
+    })
+    .await;
+    let live = callside.lookup("(720) 555-0111").await.unwrap();
+    let dana = &live.matches[0];
+    assert!(dana.phone.is_some(), "shown live: {dana:?}");
+    let status = callside.status().await;
+    let database =
+        callside_core::store::org_database_path(data_dir.path(), status.org_id.as_deref().unwrap())
+            .unwrap();
+    let cached = callside_core::store::Store::open(&database)
+        .unwrap()
+        .cached_lookup("+17205550111")
+        .unwrap()
+        .unwrap();
+    let card = &cached.matches[0];
+    assert_eq!(card.name, dana.name, "the card still pops from the cache");
+    assert_eq!(card.phone, None);
+    assert_eq!(card.email, None);
+    let raw: String = rusqlite::Connection::open(&database)
+        .unwrap()
+        .query_row(
+            "SELECT group_concat(result_json) FROM cached_lookup",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let phone = dana.phone.clone().unwrap();
+    assert!(!raw.contains(&phone), "{raw}");
+}
+
 fn investment_panel(fields: &[&str]) -> callside_core::panels::PanelInput {
     callside_core::panels::PanelInput {
         object: "Investment_Profile__c".into(),
