@@ -947,7 +947,8 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn restrict_to_owner(path: &Path) -> Result<()> {
+/// Makes a file readable and writable by its owner only (0600 on Unix).
+pub(crate) fn restrict_to_owner(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
