@@ -10,8 +10,17 @@ mod support;
 use serde_json::Value;
 use support::{curl, settings};
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
+/// A signed-in Callside on a fresh demo org, the people found at `numbers` (their ids)
+/// and the lead Priya Raman.
+async fn signed_in_with_people(
+    numbers: &[&str],
+) -> (
+    FakeOrg,
+    tempfile::TempDir,
+    Callside,
+    Vec<String>,
+    callside_core::CallerMatch,
+) {
     let org = FakeOrg::start(0).await.unwrap();
     let data_dir = tempfile::tempdir().unwrap();
     let settings = settings(&org, data_dir.path(), "US");
@@ -19,16 +28,23 @@ async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
         Callside::open(settings, Arc::new(MemoryStore::default()), "memory".into()).unwrap();
     callside.sign_in_with(curl).await.unwrap();
     let mut people = Vec::new();
-    for number in [
+    for number in numbers {
+        people.push(callside.lookup(number).await.unwrap().matches[0].id.clone());
+    }
+    let priya = callside.lookup("720-555-0133").await.unwrap().matches[0].clone();
+    (org, data_dir, callside, people, priya)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
+    let (org, _data_dir, callside, people, priya) = signed_in_with_people(&[
         "(720) 555-0111",
         "+17205550144",
         "(206) 555-0151",
         "303-555-0188",
         "089 7654321",
-    ] {
-        people.push(callside.lookup(number).await.unwrap().matches[0].id.clone());
-    }
-    let priya = callside.lookup("720-555-0133").await.unwrap().matches[0].clone();
+    ])
+    .await;
     org.set_latency(std::time::Duration::from_millis(5));
 
     // Each round: a fault, then actions sent into it.
@@ -159,17 +175,8 @@ async fn every_action_lands_exactly_once_through_every_kind_of_fault() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_composite_request_whose_answer_was_lost_lands_each_action_exactly_once() {
-    let org = FakeOrg::start(0).await.unwrap();
-    let data_dir = tempfile::tempdir().unwrap();
-    let settings = settings(&org, data_dir.path(), "US");
-    let callside =
-        Callside::open(settings, Arc::new(MemoryStore::default()), "memory".into()).unwrap();
-    callside.sign_in_with(curl).await.unwrap();
-    let mut people = Vec::new();
-    for number in ["(720) 555-0111", "+17205550144", "(206) 555-0151"] {
-        people.push(callside.lookup(number).await.unwrap().matches[0].id.clone());
-    }
-    let priya = callside.lookup("720-555-0133").await.unwrap().matches[0].clone();
+    let (org, _data_dir, callside, people, priya) =
+        signed_in_with_people(&["(720) 555-0111", "+17205550144", "(206) 555-0151"]).await;
     // Queued while Salesforce is away, so that they go out together afterwards.
     callside.defer_sending(true);
     let mut queued = Vec::new();
