@@ -1,13 +1,15 @@
 // The desktop around the window: the global shortcut, the call notification while the
-// window is out of sight, a shortcut another app holds, and closing to the tray. Runs on
-// the private X display and D-Bus session of scripts/headless-session; the notification
-// is read off the session bus with dbus-monitor.
+// window is out of sight, a shortcut another app holds, closing to the tray, and the tray
+// menu. Runs on the private X display and D-Bus session of scripts/headless-session; the
+// notification is read off the session bus with dbus-monitor, and a stand-in tray host
+// (tray-host.mjs) takes the place of a desktop's tray.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { appEnv, freePort, root, sleep, startDriver, startFakeOrg, waitFor } from './harness.mjs';
+import { startTrayHost } from './tray-host.mjs';
 
 let org;
 let driver;
@@ -17,6 +19,7 @@ let eventsUrl;
 let monitor;
 let monitored = '';
 let daemon;
+let trayHost;
 
 /** The pid of the app started with this data directory. */
 function appPid(dataDir) {
@@ -88,6 +91,8 @@ before(async () => {
     daemon = spawn('/usr/lib/notification-daemon/notification-daemon', ['--replace'], { stdio: 'ignore' });
   }
   await waitFor('dbus-monitor', () => monitored.length > 0 || monitor.exitCode === null);
+  // The desktop's tray is there before the app, as on a rep's desktop.
+  trayHost = await startTrayHost();
   org = await startFakeOrg();
   const eventsPort = await freePort();
   runEnv = await appEnv(org, { CALLSIDE_EVENTS_PORT: String(eventsPort) });
@@ -106,6 +111,7 @@ after(async () => {
   await org?.stop();
   monitor?.kill();
   daemon?.kill();
+  trayHost?.stop();
 });
 
 test('the global shortcut brings up the window and puts the cursor in the number field', async () => {
@@ -186,4 +192,32 @@ test('closing the window hides it to the tray; the app keeps running and comes b
   await ring('+17205550111');
   await waitFor('the window to come back', () => windowShown(id));
   await app.waitForText('#caller-panel', 'Dana Whitfield');
+});
+
+// Last: Quit ends the app of this file.
+test('the tray menu shows and hides the window, and Quit ends the app', async () => {
+  const pid = appPid(runEnv.CALLSIDE_DATA_DIR);
+  const item = await trayHost.itemOf(pid);
+  assert.deepEqual(
+    trayHost.menu(item).map((entry) => [entry.label, entry.enabled]),
+    [
+      ['Show/Hide Callside', true],
+      ['Quit Callside', true],
+    ],
+  );
+  const id = windowId();
+  assert.ok(windowShown(id), 'the window is in view before the click');
+
+  trayHost.click(item, 'Show/Hide Callside');
+  await waitFor('the window to hide', () => !windowShown(id));
+  assert.equal(appPid(runEnv.CALLSIDE_DATA_DIR), pid, 'hiding the window is not quitting');
+  trayHost.click(item, 'Show/Hide Callside');
+  await waitFor('the window to come back', () => windowShown(id));
+  // Back in view, it still pops callers.
+  await ring('+17205550133');
+  await app.waitForText('#caller-panel', 'Priya Raman');
+
+  trayHost.click(item, 'Quit Callside');
+  await waitFor('the app to end', () => appPid(runEnv.CALLSIDE_DATA_DIR) === null);
+  await waitFor('the tray icon to go with it', () => trayHost.gone(item));
 });
