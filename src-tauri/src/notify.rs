@@ -71,6 +71,14 @@ impl CallNotifier {
         };
         let body = match outcome {
             Ok(result) => match result.matches.first() {
+                // A name the device does not keep (names are sensitive, and this answer
+                // came from the cache): the number stands in for it.
+                Some(best) if best.name_withheld => match best.company.as_deref() {
+                    Some(company) if !company.is_empty() => {
+                        format!("{} · {company}", result.number)
+                    }
+                    _ => result.number.clone(),
+                },
                 Some(best) => match best.company.as_deref() {
                     Some(company) if !company.is_empty() && company != best.name => {
                         format!("{} · {company}", best.name)
@@ -160,6 +168,7 @@ mod tests {
                     record_type: RecordType::Contact,
                     id: "003000000000001AAA".into(),
                     name: name.to_string(),
+                    name_withheld: false,
                     title: None,
                     company: company.map(str::to_string),
                     account_id: None,
@@ -198,6 +207,17 @@ mod tests {
         // Once only: a later pop of the same number (a re-pop after an action) is quiet.
         assert!(notifier.popped("+1 720 555 0111", Ok(&popped)).is_none());
         assert_eq!(sent.0.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_name_the_device_does_not_keep_is_not_announced_from_the_cache() {
+        let (notifier, _sent) = notifier(Language::English);
+        notifier.ringing("+17205550111", CallDirection::Inbound, true);
+        let mut cached = result(&[("", Some("Summit Outfitters"))]);
+        cached.source = LookupSource::Cache;
+        cached.matches[0].name_withheld = true;
+        let notice = notifier.popped("+17205550111", Ok(&cached)).unwrap();
+        assert_eq!(notice.body, "+17205550111 · Summit Outfitters");
     }
 
     #[test]

@@ -7,7 +7,7 @@ import { ActionBar } from "./actions/actionBar";
 import type { Rating } from "./actions/actions";
 import { followUpSubject } from "./actions/actions";
 import { ClearCacheControl } from "./cache/clearCache";
-import { CallerPanel } from "./caller/callerPanel";
+import { CallerPanel, callerName } from "./caller/callerPanel";
 import { buildLogCallRequest, canLogAgainst, defaultSubject, describeOutcome, PICK_PERSON_HINT } from "./call/logCall";
 import type { Clock } from "./call/timer";
 import { CallTimer } from "./call/timer";
@@ -325,7 +325,8 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     },
     () => {
       stopTimer();
-      return { seconds: timer.elapsedSeconds(), name: callerPanel.selected?.name ?? null };
+      const selected = callerPanel.selected;
+      return { seconds: timer.elapsedSeconds(), name: selected ? callerName(selected) : null };
     },
   );
 
@@ -448,7 +449,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     layout.logButton.classList.toggle("busy", logging);
     layout.logForm.setAttribute("aria-busy", String(logging));
     let hint: string;
-    if (loggable) hint = t("log.logsTo", { name: match.name });
+    if (loggable) hint = t("log.logsTo", { name: callerName(match) });
     else if (match) hint = PICK_PERSON_HINT();
     else if (callerPanel.matches.length === 0 && !layout.callerPanel.hidden) hint = t("log.noRecord");
     else hint = t("log.findFirst");
@@ -578,7 +579,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
         answered = false;
         endedDuringLookup = lookupSeq;
         stopTimer();
-        wrapUp.open(timer.elapsedSeconds(), callerPanel.selected?.name ?? null);
+        wrapUp.open(timer.elapsedSeconds(), callerPanel.selected ? callerName(callerPanel.selected) : null);
         layout.notesInput.focus();
         break;
     }

@@ -70,7 +70,12 @@ pub fn print_search(result: &SearchResult) {
 }
 
 fn match_line(caller: &CallerMatch) -> String {
-    let mut line = format!("{:?} {} {}", caller.record_type, caller.id, caller.name);
+    let name = if caller.name_withheld {
+        "(name not kept on this device)"
+    } else {
+        &caller.name
+    };
+    let mut line = format!("{:?} {} {name}", caller.record_type, caller.id);
     for part in [
         &caller.company,
         &caller.phone,

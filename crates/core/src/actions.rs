@@ -1104,6 +1104,7 @@ fn cache_created_lead(
         record_type: crate::model::RecordType::Lead,
         id: lead_id.to_string(),
         name: name.clone(),
+        name_withheld: false,
         title: None,
         company: Some(lead.company.clone()),
         account_id: None,

@@ -238,7 +238,7 @@ impl Callside {
             // `cache_enabled = false`: what an earlier run cached goes, nothing new comes.
             store.disable_cache()?;
         }
-        store.set_sensitive_fields(&self.settings.sensitive_fields);
+        store.set_sensitive_fields(&self.settings.sensitive_fields)?;
         let audit = crate::audit::AuditLog::open_for_org(
             &self.settings.data_dir,
             &session.org_id,
@@ -299,7 +299,16 @@ impl Callside {
     where
         F: FnOnce(String) -> callside_salesforce::Result<()> + Send + 'static,
     {
-        let session = oauth::sign_in(&self.oauth_config()?, open_browser).await?;
+        // The sign-in's own requests are counted in the org's API health once its
+        // database is open.
+        let requests = std::sync::Mutex::new(Vec::new());
+        let session = oauth::sign_in_observed(&self.oauth_config()?, open_browser, &|sample| {
+            requests
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(sample.clone())
+        })
+        .await?;
         if let Err(error) = self.tokens.save(&self.settings.session_key(), &session) {
             tracing::warn!("the session stays in memory only: {error}");
         }
@@ -317,6 +326,9 @@ impl Callside {
             connections.save(&self.settings.data_dir)?;
         }
         let connection = self.connect(session)?;
+        for sample in requests.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            connection.client.report_sample(&sample);
+        }
         *self.connection.write().await = Some(Arc::new(connection));
         self.mapping_checked
             .store(false, std::sync::atomic::Ordering::Relaxed);
@@ -340,12 +352,7 @@ impl Callside {
     pub async fn sign_out(&self) -> Result<SessionStatus> {
         let connection = self.connection.write().await.take();
         if let Some(connection) = connection {
-            let session = connection.client.session().await;
-            let token = session
-                .refresh_token
-                .as_ref()
-                .unwrap_or(&session.access_token);
-            if let Err(error) = oauth::revoke(&self.oauth_config()?, token).await {
+            if let Err(error) = connection.client.revoke().await {
                 tracing::warn!("the token could not be revoked: {error}");
             }
             connection.store.purge_cache()?;
@@ -515,12 +522,13 @@ impl Callside {
             .into_iter()
             .map(|row| RecentCall {
                 number: row.e164,
-                record_id: row.record_id,
                 record_type: row
                     .record_type
                     .as_deref()
                     .and_then(RecordType::from_api_name),
+                name_withheld: row.record_id.is_some() && row.record_name.is_none(),
                 name: row.record_name,
+                record_id: row.record_id,
                 direction: if row.direction == "outbound" {
                     CallDirection::Outbound
                 } else {
@@ -1594,7 +1602,10 @@ Next: {action}"
     /// Removes an unsent action from the outbox.
     pub async fn discard_action(&self, action_id: &str) -> Result<()> {
         let connection = self.signed_in().await?;
-        if connection.store.discard(action_id)? {
+        if let Some(item) = connection.store.discard(action_id)? {
+            if let Err(error) = connection.audit.action_discarded(&item, now_ms()) {
+                tracing::warn!("the audit trail was not written: {error}");
+            }
             Ok(())
         } else {
             Err(Error::InvalidInput(format!(

@@ -90,7 +90,7 @@ pub struct AuditEntry {
     /// The values an action writes (sensitive ones as keyed hashes).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
-    /// `shown`, `queued`, `sent`, `failed`, `conflict`.
+    /// `shown`, `queued`, `sent`, `failed`, `conflict`, `discarded`.
     pub outcome: String,
     /// Salesforce's message when it refused, or why an action waits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,7 +203,11 @@ pub fn cache_record_fields(fields: &serde_json::Value, sensitive: &[String]) -> 
     if sensitive.is_empty() {
         return fields.to_string();
     }
-    let keys: Vec<String> = sensitive.iter().map(|f| field_key(f)).collect();
+    let mut keys: Vec<String> = sensitive.iter().map(|f| field_key(f)).collect();
+    if names_withheld(sensitive) {
+        // Any one of them gives the name away.
+        keys.extend(["name", "firstname", "lastname"].map(String::from));
+    }
     let mut fields = fields.clone();
     strip_fields(&mut fields, &keys);
     fields.to_string()
@@ -222,14 +226,50 @@ fn strip_fields(value: &mut serde_json::Value, keys: &[String]) {
 }
 
 /// A result (a lookup's or a search's) as JSON the cache may hold: the admin-mapped
-/// facts of sensitive fields (`{"field": ..., "value": ...}` entries) are left out.
+/// facts of sensitive fields (`{"field": ..., "value": ...}` entries) are left out, and
+/// the matches' names when the person's name is sensitive ([`names_withheld`]).
 pub fn cache_result_json(result: &impl Serialize, sensitive: &[String]) -> Result<String> {
     let mut value = serde_json::to_value(result).map_err(|e| Error::Storage(e.to_string()))?;
     if !sensitive.is_empty() {
         let keys: Vec<String> = sensitive.iter().map(|f| field_key(f)).collect();
         drop_sensitive_facts(&mut value, &keys);
+        if names_withheld(sensitive) {
+            withhold_match_names(&mut value);
+        }
     }
     serde_json::to_string(&value).map_err(|e| Error::Storage(e.to_string()))
+}
+
+/// Whether the administrator marks a person's name sensitive (`Name`, `FirstName` or
+/// `LastName`): then no caller's name is cached; it is shown only live from Salesforce.
+pub fn names_withheld(sensitive: &[String]) -> bool {
+    sensitive
+        .iter()
+        .any(|field| matches!(field_key(field).as_str(), "name" | "firstname" | "lastname"))
+}
+
+/// Whether the administrator marks this field sensitive (by API name, as
+/// `sensitive_fields` lists them).
+pub fn is_sensitive_field(sensitive: &[String], field: &str) -> bool {
+    let key = field_key(field);
+    sensitive.iter().any(|f| field_key(f) == key)
+}
+
+/// Empties the name of every match (`matches[].name`) and marks it `nameWithheld`; the
+/// subjects of its activities go too, as they usually name the person ("Call with ...").
+fn withhold_match_names(value: &mut serde_json::Value) {
+    let Some(matches) = value.get_mut("matches").and_then(|m| m.as_array_mut()) else {
+        return;
+    };
+    for card in matches.iter_mut().filter_map(|m| m.as_object_mut()) {
+        card.insert("name".into(), serde_json::Value::String(String::new()));
+        card.insert("nameWithheld".into(), serde_json::Value::Bool(true));
+        if let Some(activities) = card.get_mut("activities").and_then(|a| a.as_array_mut()) {
+            for activity in activities.iter_mut().filter_map(|a| a.as_object_mut()) {
+                activity.insert("subject".into(), serde_json::Value::Null);
+            }
+        }
+    }
 }
 
 fn drop_sensitive_facts(value: &mut serde_json::Value, keys: &[String]) {
@@ -729,6 +769,40 @@ impl AuditLog {
         outcome: &ActionOutcome,
         now_ms: i64,
     ) -> Result<AuditEntry> {
+        self.action_entry(
+            item,
+            outcome.record_id.as_deref(),
+            outcome_text(outcome),
+            outcome.message.clone(),
+            now_ms,
+        )
+    }
+
+    /// Records that the rep discarded an unsent action (a refused one, or a conflict
+    /// settled by keeping Salesforce's value): it will never reach Salesforce.
+    pub fn action_discarded(&self, item: &OutboxItem, now_ms: i64) -> Result<AuditEntry> {
+        let message = match (&item.conflict_json, &item.last_error) {
+            (Some(_), _) => Some("kept the value Salesforce holds".to_string()),
+            (None, Some(error)) => Some(error.clone()),
+            (None, None) => None,
+        };
+        self.action_entry(
+            item,
+            item.result_id.as_deref(),
+            "discarded",
+            message,
+            now_ms,
+        )
+    }
+
+    fn action_entry(
+        &self,
+        item: &OutboxItem,
+        record_id: Option<&str>,
+        outcome: &str,
+        message: Option<String>,
+        now_ms: i64,
+    ) -> Result<AuditEntry> {
         let fields = payload_fields(&item.payload_json);
         let mut records: Vec<String> = Vec::new();
         // The record acted on: every `*_id` value the action names.
@@ -739,9 +813,9 @@ impl AuditLog {
                 records.push(value.clone());
             }
         }
-        if let Some(id) = &outcome.record_id {
-            if !records.contains(id) {
-                records.push(id.clone());
+        if let Some(id) = record_id {
+            if !records.iter().any(|r| r == id) {
+                records.push(id.to_string());
             }
         }
         let operation = if creates(&item.kind) {
@@ -755,8 +829,8 @@ impl AuditLog {
                 action: item.kind.clone(),
                 records,
                 fields,
-                outcome: outcome_text(outcome).into(),
-                message: outcome.message.clone(),
+                outcome: outcome.into(),
+                message,
             },
             now_ms,
         )

@@ -178,6 +178,7 @@ pub(crate) fn candidate_of(record: &Value) -> Option<Candidate> {
             record_type,
             id: text(record, "Id")?,
             name: text(record, "Name").unwrap_or_default(),
+            name_withheld: false,
             title: text(record, "Title"),
             company,
             account_id,

@@ -83,7 +83,12 @@ pub struct CallerMatch {
     #[serde(rename = "type")]
     pub record_type: RecordType,
     pub id: String,
+    /// Empty when the name is withheld (below).
     pub name: String,
+    /// The name is not kept on this device (the administrator marks names sensitive):
+    /// a card from the cache has none until Salesforce answers.
+    #[serde(default)]
+    pub name_withheld: bool,
     pub title: Option<String>,
     /// The lead's company, or the contact's account name.
     pub company: Option<String>,
@@ -218,6 +223,9 @@ pub struct RecentCall {
     pub record_id: Option<String>,
     pub record_type: Option<RecordType>,
     pub name: Option<String>,
+    /// A known caller whose name is not kept on this device (names are sensitive).
+    #[serde(default)]
+    pub name_withheld: bool,
     pub direction: CallDirection,
     /// RFC 3339, UTC
     pub started_at: String,

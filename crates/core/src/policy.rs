@@ -58,7 +58,7 @@
 //! | `updates` | `"auto"` (install updates), `"notify"` (tell the user), `"off"` (never check) |
 //! | `update_url` | the address the app asks for updates (https) |
 //! | `audit_retention_days` | the audit trail keeps entries this many days (1–3650; 365) |
-//! | `sensitive_fields` | field API names whose values never reach the cache or the audit trail in clear text |
+//! | `sensitive_fields` | field API names whose values never reach the cache or the audit trail in clear text (`Name`, `FirstName` or `LastName`: no caller name is cached) |
 //! | `api_warning_percent` | warn when the org has used this share of its daily API requests (1–100; 80) |
 //! | `panels` | industry panels under the caller card (`[[locked.panels]]`: `object`, `lookup`, `parent`, `fields`, `labels`, `title`; see [`crate::panels`]) |
 //!

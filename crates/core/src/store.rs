@@ -100,6 +100,11 @@ const MIGRATIONS: &[&str] = &[
          api_limit INTEGER
      );
      CREATE INDEX api_request_at ON api_request(at_ms);",
+    // 8: facts about the cache itself: which fields it was written without.
+    "CREATE TABLE cache_meta (
+         key TEXT PRIMARY KEY,
+         value TEXT NOT NULL
+     );",
 ];
 
 /// At most this many search results are cached (the newest stay).
@@ -208,6 +213,9 @@ impl Store {
         let mut connection = Connection::open(path)?;
         restrict_to_owner(path)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
+        // What the cache deletes (a purge on sign-out, evicted records, values of fields
+        // that became sensitive) is overwritten, not left in free pages of the file.
+        connection.pragma_update(None, "secure_delete", "ON")?;
         // The cache may lose its last writes in a power loss (it is derived data); the
         // outbox may not: its writes go through `durably`, which syncs each commit.
         connection.pragma_update(None, "synchronous", "NORMAL")?;
@@ -236,8 +244,43 @@ impl Store {
     }
 
     /// Leaves the values of these fields (API names) out of everything cached from now on.
-    pub fn set_sensitive_fields(&self, fields: &[String]) {
+    /// When the list differs from the one the cache was written with, the cache is
+    /// emptied, so that nothing an earlier run kept of a newly sensitive field stays.
+    pub fn set_sensitive_fields(&self, fields: &[String]) -> Result<()> {
         *self.sensitive.write().unwrap_or_else(|e| e.into_inner()) = fields.to_vec();
+        let mut listed: Vec<&str> = fields.iter().map(String::as_str).collect();
+        listed.sort_unstable();
+        listed.dedup();
+        let listed = listed.join(",");
+        let mut connection = self.connection.lock().unwrap();
+        let written_with: Option<String> = connection
+            .query_row(
+                "SELECT value FROM cache_meta WHERE key = 'sensitive_fields'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if written_with.as_deref().unwrap_or("") == listed {
+            return Ok(());
+        }
+        // The cached records, results and picks go; the recent calls stay (the call
+        // metrics count them), without their names when names are now withheld.
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(
+            "DELETE FROM cached_lookup; DELETE FROM cached_record_phone; DELETE FROM cached_record;
+             DELETE FROM cached_search; DELETE FROM number_pick;",
+        )?;
+        if crate::audit::names_withheld(fields) {
+            transaction.execute("UPDATE recent_call SET record_name = NULL", [])?;
+        }
+        transaction.execute(
+            "INSERT INTO cache_meta (key, value) VALUES ('sensitive_fields', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![listed],
+        )?;
+        transaction.commit()?;
+        empty_write_ahead_log(&connection);
+        Ok(())
     }
 
     fn sensitive_fields(&self) -> Vec<String> {
@@ -245,6 +288,23 @@ impl Store {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Whether callers' names stay out of the cache ([`crate::audit::names_withheld`]).
+    fn names_withheld(&self) -> bool {
+        crate::audit::names_withheld(&self.sensitive_fields())
+    }
+
+    /// Whether a search key (`kind:text`, [`crate::search::Term::key`]) is itself a
+    /// sensitive value: a name when names are withheld, an address when `Email` is
+    /// sensitive. Such a search's result and pick are not kept.
+    fn key_withheld(&self, key: &str) -> bool {
+        let sensitive = self.sensitive_fields();
+        match key.split_once(':') {
+            Some(("name", _)) => crate::audit::names_withheld(&sensitive),
+            Some(("email", _)) => crate::audit::is_sensitive_field(&sensitive, "Email"),
+            _ => false,
+        }
     }
 
     /// Whether the cache may be written and read.
@@ -381,7 +441,7 @@ impl Store {
 
     /// Remembers which record the rep picked for a number shown with several matches.
     pub fn remember_pick(&self, e164: &str, record_id: &str, now_ms: i64) -> Result<()> {
-        if !self.caching() {
+        if !self.caching() || self.key_withheld(e164) {
             return Ok(());
         }
         let connection = self.connection.lock().unwrap();
@@ -410,6 +470,11 @@ impl Store {
         if !self.caching() {
             return Ok(0);
         }
+        let name = if self.names_withheld() {
+            None
+        } else {
+            row.record_name.as_deref()
+        };
         let connection = self.connection.lock().unwrap();
         connection.execute(
             "INSERT INTO recent_call (e164, record_id, record_type, record_name, direction, started_ms, duration_seconds)
@@ -418,7 +483,7 @@ impl Store {
                 row.e164,
                 row.record_id,
                 row.record_type,
-                row.record_name,
+                name,
                 row.direction,
                 row.started_ms,
                 row.duration_seconds
@@ -496,7 +561,7 @@ fn save_one(
             params![
                 record.id,
                 record.sobject,
-                record.name,
+                cached_name(record.name, sensitive),
                 crate::audit::cache_record_fields(record.fields, sensitive),
                 result.fetched_at,
                 now_ms
@@ -517,6 +582,29 @@ fn save_one(
         params![result.number, json, result.fetched_at, now_ms],
     )?;
     Ok(())
+}
+
+/// Moves the write-ahead log into the database and empties the log file, so that the
+/// old copies of pages a purge deleted do not stay in it. Another connection reading at
+/// the moment can hold it up; then the log empties at a later checkpoint.
+fn empty_write_ahead_log(connection: &Connection) {
+    let checkpoint = connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+        row.get::<_, i64>(0)
+    });
+    match checkpoint {
+        Ok(0) => {}
+        Ok(_) => tracing::debug!("the write-ahead log was busy; it empties later"),
+        Err(error) => tracing::warn!("the write-ahead log was not emptied: {error}"),
+    }
+}
+
+/// A record's name as the cache keeps it: none when names are withheld.
+fn cached_name<'a>(name: &'a str, sensitive: &[String]) -> &'a str {
+    if crate::audit::names_withheld(sensitive) {
+        ""
+    } else {
+        name
+    }
 }
 
 fn decode_lookup(json: Option<String>) -> Result<Option<LookupResult>> {
@@ -543,6 +631,7 @@ impl Store {
              DELETE FROM number_pick; DELETE FROM recent_call; DELETE FROM created_record;
              DELETE FROM cached_search;",
         )?;
+        empty_write_ahead_log(&connection);
         Ok(())
     }
 
@@ -555,7 +644,7 @@ impl Store {
         records: &[CachedRecord<'_>],
         now_ms: i64,
     ) -> Result<()> {
-        if !self.caching() {
+        if !self.caching() || self.key_withheld(key) {
             return Ok(());
         }
         let sensitive = self.sensitive_fields();
@@ -572,7 +661,7 @@ impl Store {
                 params![
                     record.id,
                     record.sobject,
-                    record.name,
+                    cached_name(record.name, &sensitive),
                     crate::audit::cache_record_fields(record.fields, &sensitive),
                     result.fetched_at,
                     now_ms
@@ -818,15 +907,19 @@ impl Store {
         })
     }
 
-    /// Removes an action that was not sent; a sent one stays as history.
-    pub fn discard(&self, id: &str) -> Result<bool> {
-        let removed = self.durably(|connection| {
-            connection.execute(
-                "DELETE FROM outbox WHERE id = ?1 AND status != 'sent'",
-                params![id],
-            )
-        })?;
-        Ok(removed > 0)
+    /// Removes an unsent action; returns it as it was, or None when there is no unsent
+    /// action with this id (sent actions stay as history).
+    pub fn discard(&self, id: &str) -> Result<Option<OutboxItem>> {
+        self.durably(|connection| {
+            connection
+                .query_row(
+                    "DELETE FROM outbox WHERE id = ?1 AND status != 'sent'
+                     RETURNING id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain",
+                    params![id],
+                    outbox_row,
+                )
+                .optional()
+        })
     }
 
     pub fn outbox_item(&self, id: &str) -> Result<Option<OutboxItem>> {

@@ -7,7 +7,7 @@ use callside_core::audit::{self, AuditLog, Operation};
 use callside_core::metrics;
 use callside_core::salesforce::{MemoryStore, TokenStore};
 use callside_core::store::{RecentCallRow, Store};
-use callside_core::{ActionStatus, Callside, Settings, SettingsInput};
+use callside_core::{ActionStatus, CallDirection, Callside, Settings, SettingsInput};
 use callside_fake_org::{FakeOrg, DEMO_CLIENT_ID};
 use time::UtcOffset;
 
@@ -484,6 +484,77 @@ async fn the_audit_trail_outlives_sign_out() {
 }
 
 #[tokio::test]
+async fn discarding_an_action_is_in_the_audit_trail() {
+    let (org, callside, _tokens, data_dir) = signed_in_with(SettingsInput::default()).await;
+    // A converted lead cannot be changed: Salesforce refuses the rating.
+    let tom = org
+        .records("Lead")
+        .into_iter()
+        .find(|l| l["Name"] == "Tom Becker")
+        .unwrap();
+    let tom_id = tom["Id"].as_str().unwrap().to_string();
+    let refused = callside.rate_lead(&tom_id, "Warm").await.unwrap();
+    assert_eq!(refused.status, ActionStatus::Failed, "{refused:?}");
+    callside.discard_action(&refused.action_id).await.unwrap();
+    // Discarding it again finds nothing, and writes nothing.
+    assert!(callside.discard_action(&refused.action_id).await.is_err());
+
+    let (org_id, path) = &audit::org_logs(data_dir.path()).unwrap()[0];
+    let log = AuditLog::open(path, org_id, "").unwrap();
+    let entries = log.entries().unwrap();
+    let outcomes: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e.action.as_str(), e.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![("rate_lead", "failed"), ("rate_lead", "discarded")],
+        "{entries:#?}"
+    );
+    let discarded = &entries[1];
+    assert_eq!(discarded.operation, Operation::Change);
+    assert_eq!(discarded.records, vec![tom_id]);
+    assert_eq!(discarded.fields["rating"], "Warm");
+    // Salesforce's reason for the refusal stays with the entry.
+    assert_eq!(discarded.message, entries[0].message);
+    assert!(discarded.message.is_some());
+    assert_eq!(
+        Some(discarded.user.clone()),
+        callside.status().await.username
+    );
+    assert!(log.verify().unwrap().intact());
+}
+
+#[tokio::test]
+async fn the_sign_in_and_token_refreshes_count_in_the_auth_family() {
+    let (org, callside, _tokens, _data_dir) = signed_in_with(SettingsInput::default()).await;
+    let auth = |health: &callside_core::metrics::ApiHealth| {
+        health
+            .last_hour
+            .iter()
+            .find(|f| f.family == "auth")
+            .cloned()
+    };
+    // The code exchange and the identity request of the sign-in.
+    let health = callside.api_health().await.unwrap();
+    let signed_in = auth(&health).unwrap_or_else(|| panic!("no auth family in {health:#?}"));
+    assert_eq!(
+        (signed_in.requests, signed_in.errors),
+        (2, 0),
+        "{signed_in:?}"
+    );
+    // An expired session is refreshed: one more.
+    org.expire_all_sessions();
+    callside.lookup("720-555-0133").await.unwrap();
+    let refreshed = auth(&callside.api_health().await.unwrap()).unwrap();
+    assert_eq!(
+        (refreshed.requests, refreshed.errors),
+        (3, 0),
+        "{refreshed:?}"
+    );
+}
+
+#[tokio::test]
 async fn api_health_counts_each_familys_requests_latency_and_errors_and_the_daily_usage() {
     use callside_core::metrics::UsageState;
     use callside_fake_org::Fault;
@@ -631,6 +702,137 @@ async fn a_sensitive_field_of_the_caller_card_is_never_cached() {
         .unwrap();
     let phone = dana.phone.clone().unwrap();
     assert!(!raw.contains(&phone), "{raw}");
+}
+
+/// Every byte of an org's local files (the cache and queue database with its log, the
+/// audit trail).
+fn org_files(data_dir: &std::path::Path, org_id: &str) -> Vec<u8> {
+    let database = callside_core::store::org_database_path(data_dir, org_id).unwrap();
+    read_all_files(database.parent().unwrap())
+}
+
+/// Fails with the text around `needle` when the bytes hold it.
+fn assert_absent(bytes: &[u8], needle: &str) {
+    if let Some(at) = bytes
+        .windows(needle.len())
+        .position(|window| window == needle.as_bytes())
+    {
+        let around = &bytes[at.saturating_sub(200)..(at + 100).min(bytes.len())];
+        panic!(
+            "{needle:?} is on the device: {}",
+            String::from_utf8_lossy(around)
+        );
+    }
+}
+
+fn read_all_files(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        bytes.extend(std::fs::read(entry.path()).unwrap_or_default());
+    }
+    bytes
+}
+
+#[tokio::test]
+async fn a_sensitive_name_is_shown_live_but_never_kept_on_the_device() {
+    // A day without the policy: Dana's card, her name among the recent calls.
+    let (_org, callside, tokens, data_dir) = signed_in_with(SettingsInput::default()).await;
+    callside
+        .pop("(720) 555-0111", CallDirection::Inbound, |_, _| {})
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let org_id = callside.status().await.org_id.unwrap();
+    assert!(contains(&org_files(data_dir.path(), &org_id), "Whitfield"));
+    let settings = callside.settings().clone();
+    drop(callside);
+
+    // The administrator marks the last name sensitive; the next start forgets what the
+    // cache held of names, and keeps the recent call without its name.
+    let callside = Callside::open(
+        Settings {
+            sensitive_fields: vec!["LastName".into()],
+            ..settings
+        },
+        tokens.clone(),
+        "memory only".into(),
+    )
+    .unwrap();
+    assert_absent(&org_files(data_dir.path(), &org_id), "Whitfield");
+    let recent = callside.recent_calls(10).await.unwrap();
+    assert_eq!(recent.len(), 1);
+    assert_eq!(
+        (recent[0].name.as_deref(), recent[0].name_withheld),
+        (None, true)
+    );
+
+    // Live, the name is shown; cached, it is not there.
+    let updates = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = updates.clone();
+    let live = callside
+        .pop(
+            "(720) 555-0111",
+            CallDirection::Inbound,
+            move |_, update| seen.lock().unwrap().push(update.unwrap()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(live.source, callside_core::LookupSource::Salesforce);
+    assert_eq!(live.matches[0].name, "Dana Whitfield");
+    assert!(!live.matches[0].name_withheld);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let updates2 = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = updates2.clone();
+    let cached = callside
+        .pop("720.555.0111", CallDirection::Inbound, move |_, update| {
+            seen.lock().unwrap().push(update.unwrap())
+        })
+        .await
+        .unwrap();
+    assert_eq!(cached.source, callside_core::LookupSource::Cache);
+    let card = &cached.matches[0];
+    assert_eq!((card.name.as_str(), card.name_withheld), ("", true));
+    assert_eq!(
+        card.id, live.matches[0].id,
+        "the card still pops from the cache"
+    );
+    assert_eq!(card.company, live.matches[0].company);
+    // The refresh behind the cached card brings the name.
+    let refreshed = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if let Some(update) = updates2.lock().unwrap().last().cloned() {
+                return update;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(refreshed.matches[0].name, "Dana Whitfield");
+
+    // A search by name is answered, and neither its term nor its result is kept; the
+    // pick the rep makes among its matches is not remembered either.
+    let found = callside.search("Whitfield").await.unwrap();
+    assert_eq!(found.matches[0].name, "Dana Whitfield");
+    callside
+        .remember_pick("Whitfield", &found.matches[0].id)
+        .await
+        .unwrap();
+    let recent = callside.recent_calls(10).await.unwrap();
+    assert!(recent
+        .iter()
+        .all(|call| call.name.is_none() && call.name_withheld));
+    let database = callside_core::store::org_database_path(data_dir.path(), &org_id).unwrap();
+    let store = Store::open(&database).unwrap();
+    assert_eq!(
+        store.cached_search("name:whitfield", 0, i64::MAX).unwrap(),
+        None
+    );
+    assert_eq!(store.picked("name:whitfield").unwrap(), None);
+    drop(store);
+    let bytes = org_files(data_dir.path(), &org_id);
+    assert_absent(&bytes, "Whitfield");
+    assert_absent(&bytes, "name:whitfield");
 }
 
 fn investment_panel(fields: &[&str]) -> callside_core::panels::PanelInput {

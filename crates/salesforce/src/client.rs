@@ -203,6 +203,33 @@ impl SalesforceClient {
         *self.observer.write().unwrap_or_else(|e| e.into_inner()) = Some(observer);
     }
 
+    /// Tells the observer about a request made for this session outside the client (the
+    /// sign-in's, which come before the client exists).
+    pub fn report_sample(&self, sample: &crate::health::RequestSample) {
+        let observer = self
+            .observer
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(observer) = observer {
+            observer(sample);
+        }
+    }
+
+    /// Revokes the session at the login server: the refresh token (which ends its access
+    /// tokens too), else the access token.
+    pub async fn revoke(&self) -> Result<()> {
+        let session = self.session().await;
+        let token = session
+            .refresh_token
+            .as_ref()
+            .unwrap_or(&session.access_token);
+        let started = std::time::Instant::now();
+        let revoked = oauth::revoke(&self.oauth, token).await;
+        self.report_sample(&oauth::auth_sample(started, revoked.as_ref().err()));
+        revoked
+    }
+
     /// Tells the observer about one request (see [`crate::health`]).
     fn report(
         &self,
@@ -211,18 +238,12 @@ impl SalesforceClient {
         status: u16,
         failure: Option<&Error>,
     ) {
-        let observer = self
-            .observer
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let Some(observer) = observer else { return };
         let elapsed_ms = started.elapsed().as_millis() as u64;
         let error_code = match failure {
             Some(error) => crate::health::error_code_of(error, status),
             None => None,
         };
-        observer(&crate::health::RequestSample {
+        self.report_sample(&crate::health::RequestSample {
             family,
             at_ms: crate::health::now_ms() - elapsed_ms as i64,
             elapsed_ms,
@@ -672,10 +693,7 @@ impl SalesforceClient {
         tracing::info!("access token expired; refreshing");
         let started = std::time::Instant::now();
         let refreshed = oauth::refresh(&self.oauth, &refresh_token).await;
-        match &refreshed {
-            Ok(_) => self.report(crate::health::Family::Auth, started, 200, None),
-            Err(error) => self.report(crate::health::Family::Auth, started, 400, Some(error)),
-        }
+        self.report_sample(&oauth::auth_sample(started, refreshed.as_ref().err()));
         let refreshed = refreshed?;
         let mut updated = current;
         updated.access_token = refreshed.access_token;

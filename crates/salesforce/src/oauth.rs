@@ -22,6 +22,7 @@ use tokio::net::{TcpListener, TcpStream};
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::health::RequestSample;
 use crate::secret::Sensitive;
 use crate::token_store::StoredSession;
 
@@ -136,6 +137,19 @@ pub async fn sign_in<F>(config: &OAuthConfig, open_browser: F) -> Result<StoredS
 where
     F: FnOnce(String) -> Result<()> + Send + 'static,
 {
+    sign_in_observed(config, open_browser, &|_| {}).await
+}
+
+/// [`sign_in`], telling `observer` about its requests to the login server (the code
+/// exchange and the identity), as the client does for its own ([`crate::health`]).
+pub async fn sign_in_observed<F>(
+    config: &OAuthConfig,
+    open_browser: F,
+    observer: &(dyn Fn(&RequestSample) + Send + Sync),
+) -> Result<StoredSession>
+where
+    F: FnOnce(String) -> Result<()> + Send + 'static,
+{
     let client = config.client()?;
     let listener = TcpListener::bind(("127.0.0.1", config.callback_port))
         .await
@@ -171,15 +185,21 @@ where
     }
 
     let http = http_client()?;
+    let started = std::time::Instant::now();
     let token = client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(pkce_verifier)
         .request_async(&http)
         .await
-        .map_err(token_error)?;
+        .map_err(token_error);
+    observer(&auth_sample(started, token.as_ref().err()));
+    let token = token?;
     let extra = token.extra_fields();
     let access_token = Sensitive::new(token.access_token().secret().clone());
-    let identity = userinfo(&http, &extra.instance_url, &access_token).await?;
+    let started = std::time::Instant::now();
+    let identity = userinfo(&http, &extra.instance_url, &access_token).await;
+    observer(&auth_sample(started, identity.as_ref().err()));
+    let identity = identity?;
     Ok(StoredSession {
         access_token,
         refresh_token: token
@@ -192,6 +212,26 @@ where
         user_name: identity.name,
         username: identity.username,
     })
+}
+
+/// A request to the login server as [`crate::health`] counts it: 200 when it worked,
+/// else the answer's status (400 for a refusal) or 0 when no answer came.
+pub(crate) fn auth_sample(started: std::time::Instant, failure: Option<&Error>) -> RequestSample {
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    let status = match failure {
+        None => 200,
+        Some(Error::Api { status, .. }) => *status,
+        Some(error) if error.kind() == crate::error::ErrorKind::Transport => 0,
+        Some(_) => 400,
+    };
+    RequestSample {
+        family: crate::health::Family::Auth,
+        at_ms: crate::health::now_ms() - elapsed_ms as i64,
+        elapsed_ms,
+        status,
+        error_code: failure.and_then(|error| crate::health::error_code_of(error, status)),
+        usage: None,
+    }
 }
 
 /// Exchanges a refresh token for a new access token.

@@ -72,6 +72,17 @@ describe("CallerPanel", () => {
     expect($("#lookup-source")?.classList.contains("offline")).toBe(false);
   });
 
+  it("shows a cached card whose name the device does not keep, then the name live", () => {
+    const withheld = contact({ name: "", nameWithheld: true });
+    panel.show(lookupResult([withheld], { source: "cache", fetchedAt: ago(MIN) }));
+    expect($(".match-name")?.textContent).toBe("Name not kept on this device");
+    expect($(".match-name")?.classList.contains("withheld")).toBe(true);
+    expect($(".open-in-salesforce")?.getAttribute("aria-label")).toContain("Name not kept on this device");
+    panel.show(lookupResult([contact()]));
+    expect($(".match-name")?.textContent).toBe(contact().name);
+    expect($(".match-name")?.classList.contains("withheld")).toBe(false);
+  });
+
   it("shows the no-match state", () => {
     panel.show(lookupResult([]));
     expect($("#no-match")?.textContent).toBe(NO_MATCH_TEXT());

@@ -26,6 +26,14 @@ function slug(value: string): string {
  * The source badge: "Live from Salesforce", "From cache · updated 3 min ago",
  * or, once a refresh failed for want of a connection, "Offline · data from 3 min ago".
  */
+/**
+ * The name to show for a match: its own, or a note when the device does not keep names
+ * (the administrator marks them sensitive) and this card came from the cache.
+ */
+export function callerName(match: CallerMatch): string {
+  return match.nameWithheld ? t("caller.nameWithheld") : match.name;
+}
+
 export function sourceLabel(result: LookupResult, nowMs: number = Date.now(), offline = false): string {
   const age = formatAge(result.fetchedAt, nowMs);
   if (offline) return age ? t("caller.offlineFrom", { age }) : t("caller.offline");
@@ -299,7 +307,7 @@ export class CallerPanel {
       });
       for (const match of result.matches)
         list.appendChild(
-          el("li", { className: "match-item" }, this.renderMatch(match), openInSalesforceButton(match.id, match.name)),
+          el("li", { className: "match-item" }, this.renderMatch(match), openInSalesforceButton(match.id, callerName(match))),
         );
       this.root.appendChild(list);
       this.root.appendChild(this.details);
@@ -345,7 +353,7 @@ export class CallerPanel {
       el(
         "span",
         { className: "match-body" },
-        el("span", { className: "match-name", text: match.name }),
+        el("span", { className: match.nameWithheld ? "match-name withheld" : "match-name", text: callerName(match) }),
         subtitle && el("span", { className: "match-sub", text: subtitle }),
         meta.childNodes.length > 0 && meta,
       ),

@@ -67,6 +67,18 @@ describe("RecentCallsList", () => {
     expect(second!.querySelector(".recent-duration")).toBeNull();
   });
 
+  it("marks a known caller whose name the device does not keep", () => {
+    recent.render(
+      [recentCall({ name: null, nameWithheld: true, recordType: "Lead", number: "+17205550133", startedAt: at(15, 9, 5) })],
+      now,
+    );
+    const [only] = items();
+    expect(text(only!, ".recent-name")).toBe("Lead · name not kept on this device");
+    expect(only!.querySelector(".recent-name.withheld")).not.toBeNull();
+    expect(only!.querySelector(".recent-name.unknown")).toBeNull();
+    expect(only!.dataset.number).toBe("+17205550133");
+  });
+
   it("shows at most ten calls", () => {
     const calls = Array.from({ length: 15 }, (_, i) => recentCall({ number: `+1415555${String(1000 + i)}` }));
     recent.render(calls, now);

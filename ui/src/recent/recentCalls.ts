@@ -79,7 +79,11 @@ export class RecentCallsList {
 
 function renderCall(call: RecentCall, nowMs: number): HTMLButtonElement {
   const direction = DIRECTIONS[call.direction] ?? DIRECTIONS.inbound;
-  const name = call.name || UNKNOWN_CALLER();
+  // A known caller whose name the device does not keep (names are sensitive).
+  const withheld = !call.name && !!call.nameWithheld;
+  const name =
+    call.name ||
+    (withheld ? t("recent.nameWithheld", { type: t(`type.${call.recordType ?? "Contact"}`) }) : UNKNOWN_CALLER());
   const meta = el(
     "span",
     { className: "recent-meta" },
@@ -111,7 +115,7 @@ function renderCall(call: RecentCall, nowMs: number): HTMLButtonElement {
     el(
       "span",
       { className: "recent-main" },
-      el("span", { className: call.name ? "recent-name" : "recent-name unknown", text: name }),
+      el("span", { className: call.name ? "recent-name" : withheld ? "recent-name withheld" : "recent-name unknown", text: name }),
       el("span", { className: "recent-number", text: call.number }),
     ),
     meta,

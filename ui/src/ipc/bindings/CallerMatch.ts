@@ -9,7 +9,16 @@ import type { RecordType } from "./RecordType";
 /**
  * A record whose phone number matched.
  */
-export type CallerMatch = { type: RecordType, id: string, name: string, title: string | null, 
+export type CallerMatch = { type: RecordType, id: string, 
+/**
+ * Empty when the name is withheld (below).
+ */
+name: string, 
+/**
+ * The name is not kept on this device (the administrator marks names sensitive):
+ * a card from the cache has none until Salesforce answers.
+ */
+nameWithheld: boolean, title: string | null, 
 /**
  * The lead's company, or the contact's account name.
  */

@@ -9,7 +9,11 @@ export type RecentCall = {
 /**
  * E.164
  */
-number: string, recordId: string | null, recordType: RecordType | null, name: string | null, direction: CallDirection, 
+number: string, recordId: string | null, recordType: RecordType | null, name: string | null, 
+/**
+ * A known caller whose name is not kept on this device (names are sensitive).
+ */
+nameWithheld: boolean, direction: CallDirection, 
 /**
  * RFC 3339, UTC
  */
