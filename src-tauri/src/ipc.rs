@@ -110,6 +110,9 @@ pub struct OrgOptions {
     pub saved: Vec<OrgConnection>,
     pub current_login_url: String,
     pub current_alias: Option<String>,
+    /// The login server the administrator's policy locks (`login_url` or `my_domain` in
+    /// `[locked]`): the only org to sign in to.
+    pub locked_login_url: Option<String>,
     pub production_url: String,
     pub sandbox_url: String,
     pub demo_url: String,

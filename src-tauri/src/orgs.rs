@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use callside_core::settings::SettingSource;
 use callside_core::{Callside, ErrorCode, OrgConnection, SessionStatus, Settings, SettingsInput};
 use tauri::State;
 use url::Url;
@@ -147,12 +148,44 @@ async fn open_core(input: SettingsInput) -> Result<Callside, IpcError> {
     .map_err(IpcError::from)
 }
 
-/// The saved org connections and what the current one is, for the sign-in view.
+/// The login server the administrator's policy locks, if it does.
+pub fn locked_login_url(settings: &Settings) -> Option<String> {
+    (settings.source("login_url") == SettingSource::Locked).then(|| {
+        settings
+            .login_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_string()
+    })
+}
+
+/// Refuses another org than the one the policy locks (the core would sign in to the
+/// locked one anyway; saying so is clearer than going elsewhere than chosen).
+fn check_not_locked_out(settings: &Settings, login_url: &str) -> Result<(), IpcError> {
+    match locked_login_url(settings) {
+        Some(locked) if locked != login_url.trim_end_matches('/') => Err(invalid(format!(
+            "Your administrator set the org to {locked}; Callside signs in there only."
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The saved org connections and what the current one is, for the sign-in view. With a
+/// login server locked by policy, only the connections to it are offered.
 #[tauri::command]
 pub async fn org_options(state: State<'_, AppState>) -> Result<OrgOptions, IpcError> {
     let callside = core(&state)?;
-    let saved: Vec<OrgConnection> = callside.orgs()?;
     let settings = callside.settings();
+    let locked = locked_login_url(settings);
+    let saved: Vec<OrgConnection> = callside
+        .orgs()?
+        .into_iter()
+        .filter(|org| {
+            locked
+                .as_deref()
+                .is_none_or(|url| org.login_url.trim_end_matches('/') == url)
+        })
+        .collect();
     Ok(OrgOptions {
         saved,
         current_login_url: settings
@@ -161,6 +194,7 @@ pub async fn org_options(state: State<'_, AppState>) -> Result<OrgOptions, IpcEr
             .trim_end_matches('/')
             .to_string(),
         current_alias: settings.alias.clone(),
+        locked_login_url: locked,
         production_url: PRODUCTION_URL.into(),
         sandbox_url: SANDBOX_URL.into(),
         demo_url: DEMO_URL.into(),
@@ -180,6 +214,7 @@ pub async fn sign_in_to(
     // The org in use, chosen without a new name, signs in as it is (as `callside login`
     // does): its session stays where other instances and the command line find it.
     let current = core(&state)?;
+    check_not_locked_out(current.settings(), &login_url)?;
     let unnamed = choice.alias.as_deref().is_none_or(|a| a.trim().is_empty());
     if unnamed && current.settings().login_url.as_str().trim_end_matches('/') == login_url {
         return Ok(current.sign_in().await?);
@@ -204,7 +239,11 @@ pub async fn sign_in_to(
 /// Switches to a saved connection: signed in at once while its session is stored.
 #[tauri::command]
 pub async fn use_org(state: State<'_, AppState>, alias: String) -> Result<SessionStatus, IpcError> {
-    core(&state)?.use_org(&alias)?;
+    let current = core(&state)?;
+    if let Some(saved) = current.orgs()?.into_iter().find(|org| org.alias == alias) {
+        check_not_locked_out(current.settings(), &saved.login_url)?;
+    }
+    current.use_org(&alias)?;
     let callside = open_core(SettingsInput {
         alias: Some(alias),
         ..SettingsInput::default()
@@ -261,6 +300,51 @@ mod tests {
             assert_eq!(error.code, ErrorCode::InvalidInput);
             assert!(error.message.contains(says), "{typed}: {}", error.message);
         }
+    }
+
+    #[test]
+    fn a_login_server_locked_by_policy_is_the_only_one_offered() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("policy.toml");
+        std::fs::write(&policy, "[locked]\nmy_domain = \"acme\"\n").unwrap();
+        let (policy, config) = (
+            policy.to_string_lossy().to_string(),
+            dir.path().join("none.toml").to_string_lossy().to_string(),
+        );
+        let settings = Settings::resolve_with(
+            SettingsInput {
+                login_url: Some(SANDBOX_URL.into()),
+                data_dir: Some(dir.path().to_path_buf()),
+                ..SettingsInput::default()
+            },
+            |name| match name {
+                "CALLSIDE_POLICY" => Some(policy.clone()),
+                "CALLSIDE_CONFIG" => Some(config.clone()),
+                _ => None,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            locked_login_url(&settings).as_deref(),
+            Some("https://acme.my.salesforce.com")
+        );
+        assert!(check_not_locked_out(&settings, "https://acme.my.salesforce.com/").is_ok());
+        let refused = check_not_locked_out(&settings, SANDBOX_URL).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::InvalidInput);
+        assert!(
+            refused.message.contains("https://acme.my.salesforce.com"),
+            "{}",
+            refused.message
+        );
+
+        let unlocked = Settings::from_layers(SettingsInput {
+            login_url: Some(SANDBOX_URL.into()),
+            data_dir: Some(dir.path().to_path_buf()),
+            ..SettingsInput::default()
+        })
+        .unwrap();
+        assert_eq!(locked_login_url(&unlocked), None);
+        assert!(check_not_locked_out(&unlocked, PRODUCTION_URL).is_ok());
     }
 
     #[test]

@@ -83,3 +83,31 @@ test('a policy with a mistake is ignored whole, with a banner naming the file, l
   await app.click('#settings-button');
   await app.waitForText('#policy-problem', `${path}:3:17:`);
 });
+
+test('a login server the policy locks is the only org the sign-in view offers', async () => {
+  const org = await startFakeOrg();
+  running.push(() => org.stop());
+  const path = join(tempDir('callside-e2e-policy-'), 'policy.toml');
+  writeFileSync(path, `[locked]\nlogin_url = "${org.url}"\n`);
+  // The rep's own settings name another org: the policy wins.
+  const driver = await startDriver(
+    await appEnv(org, { CALLSIDE_POLICY: path, CALLSIDE_LOGIN_URL: 'https://test.salesforce.com' }),
+  );
+  running.push(() => driver.stop());
+  const app = await driver.session();
+  running.push(() => app.close());
+  await app.waitForText('#session-status', 'Not signed in');
+  const host = new URL(org.url).host;
+  await app.waitForText('#org-locked', `Your administrator set the org: ${host}`);
+  assert.equal(await rendered(app, '#org-kinds'), false, 'no choice of org is offered');
+  assert.equal(await rendered(app, '#org-url'), false);
+  await app.command('POST', '/execute/sync', {
+    script: 'document.getElementById("signin-view").scrollIntoView({ block: "center" });',
+    args: [],
+  });
+  await sleep(1000); // a screenshot right after a change can show the frame before it
+  await app.screenshot('sign-in-locked.png');
+  await app.click('#signin-button');
+  await app.waitForText('#session-status', 'Signed in as');
+  assert.match(await app.text('#session-status'), new RegExp(host.replace(/\./g, '\\.')));
+});

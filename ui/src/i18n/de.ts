@@ -139,6 +139,7 @@ export const de: Record<keyof typeof en, string> = {
   "signIn.signedIn": "Angemeldet",
   "signIn.use": "Verwenden",
   "signIn.useNamed": "{alias} verwenden",
+  "signIn.locked": "Ihr Administrator hat die Org festgelegt: {host}",
   "wrapUp.close": "Schließen",
   "wrapUp.closeTitle": "Nachbereitung schließen (Esc)",
   "wrapUp.lengthHint": "Minuten:Sekunden",

@@ -137,6 +137,7 @@ export const en = {
   "signIn.signedIn": "Signed in",
   "signIn.use": "Use",
   "signIn.useNamed": "Use {alias}",
+  "signIn.locked": "Your administrator set the org: {host}",
   "wrapUp.close": "Close",
   "wrapUp.closeTitle": "Close the wrap-up (Esc)",
   "wrapUp.lengthHint": "minutes:seconds",

@@ -116,6 +116,32 @@ describe("the sign-in view", () => {
     expect(document.querySelectorAll("#saved-orgs .saved-org")).toHaveLength(2);
   });
 
+  it("offers only the org the administrator locks, and signs in there", async () => {
+    h = await signedOutApp(
+      orgOptions({
+        currentLoginUrl: "https://acme.my.salesforce.com",
+        lockedLoginUrl: "https://acme.my.salesforce.com",
+        saved: [saved[0]!],
+      }),
+    );
+    await flush();
+    expect($("#org-locked").hidden).toBe(false);
+    expect($("#org-locked").textContent).toBe("Your administrator set the org: acme.my.salesforce.com");
+    expect($("#org-kinds").hidden).toBe(true);
+    expect($("#org-url").closest<HTMLElement>(".field")!.hidden).toBe(true);
+    $<HTMLInputElement>("#org-alias").value = "work";
+    $("#signin-button").click();
+    await flush();
+    expect(h.backend.signInTo).toHaveBeenCalledWith({ kind: "custom", url: "https://acme.my.salesforce.com", alias: "work" });
+  });
+
+  it("without a locked org, the choice is offered and the note is not", async () => {
+    h = await signedOutApp();
+    await flush();
+    expect($("#org-locked").hidden).toBe(true);
+    expect($("#org-kinds").hidden).toBe(false);
+  });
+
   it("switches to a saved org", async () => {
     h = await signedOutApp(orgOptions({ saved }));
     await flush();

@@ -39,6 +39,9 @@ export class SignInView {
   readonly urlInput: HTMLInputElement;
   readonly aliasInput: HTMLInputElement;
   private readonly urlField: HTMLElement;
+  private readonly kindsField: HTMLFieldSetElement;
+  /** Says which org the administrator's policy locks, in place of the choice. */
+  readonly lockedNote: HTMLElement;
   private readonly radios = new Map<OrgKind, HTMLInputElement>();
   private readonly hints = new Map<OrgKind, HTMLElement>();
   private readonly savedSection: HTMLElement;
@@ -95,6 +98,8 @@ export class SignInView {
         ),
       );
     }
+    this.kindsField = kinds;
+    this.lockedNote = el("p", { id: "org-locked", className: "org-locked", attrs: { hidden: "" } });
     this.urlField = el(
       "div",
       { className: "field" },
@@ -106,6 +111,7 @@ export class SignInView {
       "form",
       { id: "signin-form", className: "signin-form", attrs: { "aria-labelledby": "signin-heading", novalidate: "" } },
       kinds,
+      this.lockedNote,
       this.urlField,
       el(
         "div",
@@ -158,7 +164,16 @@ export class SignInView {
     }
     if (seq !== this.loadSeq) return;
     this.options = options;
-    if (!this.touched) {
+    const locked = options.lockedLoginUrl;
+    this.kindsField.hidden = locked !== null;
+    this.lockedNote.hidden = locked === null;
+    this.lockedNote.textContent = locked === null ? "" : t("signIn.locked", { host: urlHost(locked) });
+    if (locked !== null) {
+      // The only org: the form keeps its name field and the sign-in button.
+      const kind = kindOf(locked, options);
+      this.select(kind);
+      this.urlInput.value = kind === "custom" ? locked : "";
+    } else if (!this.touched) {
       const kind = kindOf(options.currentLoginUrl, options);
       this.select(kind);
       if (kind === "custom") this.urlInput.value = options.currentLoginUrl;
@@ -203,7 +218,7 @@ export class SignInView {
 
   private render(): void {
     const kind = this.kind;
-    this.urlField.hidden = kind !== "custom";
+    this.urlField.hidden = kind !== "custom" || !!this.options?.lockedLoginUrl;
     this.urlInput.required = kind === "custom";
     const o = this.options;
     this.hints.get("production")!.textContent = urlHost(o?.productionUrl ?? "https://login.salesforce.com");

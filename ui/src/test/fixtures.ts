@@ -174,6 +174,7 @@ export function orgOptions(overrides: Partial<OrgOptions> = {}): OrgOptions {
     saved: [],
     currentLoginUrl: "https://login.salesforce.com",
     currentAlias: null,
+    lockedLoginUrl: null,
     productionUrl: "https://login.salesforce.com",
     sandboxUrl: "https://test.salesforce.com",
     demoUrl: "http://127.0.0.1:7718",

@@ -4,4 +4,9 @@ import type { OrgConnection } from "./OrgConnection";
 /**
  * What the sign-in view offers.
  */
-export type OrgOptions = { saved: Array<OrgConnection>, currentLoginUrl: string, currentAlias: string | null, productionUrl: string, sandboxUrl: string, demoUrl: string, };
+export type OrgOptions = { saved: Array<OrgConnection>, currentLoginUrl: string, currentAlias: string | null, 
+/**
+ * The login server the administrator's policy locks (`login_url` or `my_domain` in
+ * `[locked]`): the only org to sign in to.
+ */
+lockedLoginUrl: string | null, productionUrl: string, sandboxUrl: string, demoUrl: string, };
