@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use callside_core::{
     CallDirection, Callside, LogCallOutcome, LogCallRequest, LookupResult, RecentCall,
-    SessionStatus,
+    SessionStatus, Text,
 };
 use tauri::{AppHandle, Emitter, State};
 
@@ -14,9 +14,11 @@ use crate::notify::CallNotifier;
 use crate::{AppState, MAX_NUMBER_INPUT};
 
 pub(crate) fn core(state: &AppState) -> Result<Arc<Callside>, IpcError> {
-    state.current().map_err(|message| IpcError {
-        code: callside_core::ErrorCode::InvalidInput,
-        message: format!("Callside is not set up correctly: {message}"),
+    state.current().map_err(|detail| {
+        IpcError::new(
+            callside_core::ErrorCode::InvalidInput,
+            Text::NotSetUp { detail },
+        )
     })
 }
 
@@ -37,10 +39,10 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<SessionStatus, IpcEr
 
 fn check_number(number: &str) -> Result<(), IpcError> {
     if number.chars().count() > MAX_NUMBER_INPUT {
-        return Err(IpcError {
-            code: callside_core::ErrorCode::InvalidInput,
-            message: "That is too long to be a phone number.".into(),
-        });
+        return Err(IpcError::new(
+            callside_core::ErrorCode::InvalidInput,
+            Text::PhoneNumberTooLong,
+        ));
     }
     Ok(())
 }
@@ -99,10 +101,10 @@ pub async fn remember_pick(
 ) -> Result<(), IpcError> {
     // The number, or the term of a search by email address, domain or name.
     if number.chars().count() > callside_core::search::MAX_TERM_CHARS {
-        return Err(IpcError {
-            code: callside_core::ErrorCode::InvalidInput,
-            message: "That is too long to be a search term.".into(),
-        });
+        return Err(IpcError::new(
+            callside_core::ErrorCode::InvalidInput,
+            Text::SearchTermTooLong,
+        ));
     }
     Ok(core(&state)?.remember_pick(&number, &record_id).await?)
 }
@@ -138,9 +140,13 @@ pub async fn open_record(state: State<'_, AppState>, record_id: String) -> Resul
         callside_core::salesforce::oauth::open_system_browser(url)
     })
     .await
-    .map_err(|error| IpcError {
-        code: callside_core::ErrorCode::Internal,
-        message: format!("The browser could not be started: {error}"),
+    .map_err(|error| {
+        IpcError::new(
+            callside_core::ErrorCode::Internal,
+            Text::BrowserNotStarted {
+                detail: error.to_string(),
+            },
+        )
     })?
     .map_err(|error| IpcError::from(callside_core::Error::from(error)))
 }
@@ -148,8 +154,12 @@ pub async fn open_record(state: State<'_, AppState>, record_id: String) -> Resul
 /// Keeps the main window above the others (or not).
 #[tauri::command]
 pub fn set_always_on_top(window: tauri::WebviewWindow, on: bool) -> Result<(), IpcError> {
-    window.set_always_on_top(on).map_err(|error| IpcError {
-        code: callside_core::ErrorCode::Internal,
-        message: format!("The window could not be kept on top: {error}"),
+    window.set_always_on_top(on).map_err(|error| {
+        IpcError::new(
+            callside_core::ErrorCode::Internal,
+            Text::WindowNotOnTop {
+                detail: error.to_string(),
+            },
+        )
     })
 }

@@ -19,6 +19,7 @@ fn period(name: &str) -> Result<(i64, i64), IpcError> {
     metrics::period(name, now_ms(), metrics::local_offset()).map_err(|message| IpcError {
         code: callside_core::ErrorCode::InvalidInput,
         message,
+        text: None,
     })
 }
 
@@ -37,9 +38,11 @@ pub async fn export_call_csv(
 ) -> Result<String, IpcError> {
     let (since, until) = self::period(&period)?;
     let (stats, calls) = core(&state)?.call_stats(since, until).await?;
-    let dir = metrics::export_dir().ok_or_else(|| IpcError {
-        code: callside_core::ErrorCode::Internal,
-        message: "There is no download or home directory to write the file to.".into(),
+    let dir = metrics::export_dir().ok_or_else(|| {
+        IpcError::new(
+            callside_core::ErrorCode::Internal,
+            callside_core::Text::NoExportDirectory,
+        )
     })?;
     let label = format!("{}-{}", period, stats.since.get(..10).unwrap_or_default());
     let path = metrics::write_csv(&calls, &dir, &label)?;

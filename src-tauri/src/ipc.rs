@@ -1,14 +1,28 @@
 //! The shapes that cross the IPC boundary besides the core's own model types.
 
-use callside_core::{CallDirection, Error, ErrorCode, LookupResult, OrgConnection};
+use callside_core::{CallDirection, Error, ErrorCode, LookupResult, OrgConnection, Text};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Every command fails with this: a code the UI branches on and a message for the rep.
+/// Every command fails with this: a code the UI branches on and a message for the rep,
+/// in English and, where Callside wrote it, as a `Text` the UI shows in the rep's
+/// language.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
+    #[ts(optional = nullable)]
+    pub text: Option<Text>,
+}
+
+impl IpcError {
+    pub fn new(code: ErrorCode, text: Text) -> IpcError {
+        IpcError {
+            code,
+            message: text.to_string(),
+            text: Some(text),
+        }
+    }
 }
 
 /// The org's API requests today: used and the daily limit (from `Sforce-Limit-Info`).
@@ -123,6 +137,7 @@ impl From<Error> for IpcError {
         IpcError {
             code: error.code(),
             message: error.to_string(),
+            text: error.text(),
         }
     }
 }
@@ -162,6 +177,28 @@ mod tests {
         callside_core::policy::ManagedSettings::export_all_to(dir).unwrap();
         callside_core::metrics::CallStats::export_all_to(dir).unwrap();
         callside_core::metrics::ApiHealth::export_all_to(dir).unwrap();
+        Text::export_all_to(dir).unwrap();
+        std::fs::write(dir.join("textTemplates.ts"), text_templates()).unwrap();
+    }
+
+    /// The English templates of every [`Text`] and the values each names, for the UI's
+    /// check that its translations name the same values.
+    fn text_templates() -> String {
+        let mut out = String::from(
+            "// Generated from callside_core::text by the bindings test. Do not edit.\n\
+             import type { Text } from \"./Text\";\n\n\
+             export const TEXT_TEMPLATES: Record<Text[\"key\"], { english: string; params: readonly string[] }> = {\n",
+        );
+        for (key, english, params) in Text::TEMPLATES {
+            let params: Vec<String> = params.iter().map(|p| format!("{p:?}")).collect();
+            out.push_str(&format!(
+                "  {key}: {{ english: {}, params: [{}] }},\n",
+                serde_json::to_string(english).unwrap(),
+                params.join(", ")
+            ));
+        }
+        out.push_str("};\n");
+        out
     }
 
     /// The TypeScript types the UI imports are generated from the Rust types; this fails
@@ -190,6 +227,29 @@ mod tests {
             );
         }
         std::fs::remove_dir_all(generated).ok();
+    }
+
+    #[test]
+    fn an_error_crosses_with_its_english_and_its_text() {
+        let error = IpcError::from(Error::InvalidInput(Text::NotARating {
+            input: callside_core::text::quoted("Lukewarm"),
+        }));
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "InvalidInput");
+        assert_eq!(
+            json["message"],
+            "\"Lukewarm\" is not a rating; use Hot, Warm or Cold."
+        );
+        assert_eq!(
+            json["text"],
+            serde_json::json!({"key": "NotARating", "params": {"input": "\"Lukewarm\""}})
+        );
+        // An administrator's settings problem has no text: the UI shows the message.
+        let settings = IpcError::from(Error::Config("policy.toml:1:1: problem".into()));
+        assert_eq!(
+            serde_json::to_value(&settings).unwrap()["text"],
+            serde_json::Value::Null
+        );
     }
 
     fn tempfile_dir() -> PathBuf {

@@ -6,7 +6,9 @@
 use std::sync::Arc;
 
 use callside_core::settings::SettingSource;
-use callside_core::{Callside, ErrorCode, OrgConnection, SessionStatus, Settings, SettingsInput};
+use callside_core::{
+    Callside, ErrorCode, OrgConnection, SessionStatus, Settings, SettingsInput, Text,
+};
 use tauri::State;
 use url::Url;
 
@@ -21,11 +23,8 @@ pub const DEMO_URL: &str = "http://127.0.0.1:7718";
 /// The consumer key the demo org accepts.
 pub const DEMO_CLIENT_ID: &str = "CallsideDemoConsumerKey";
 
-fn invalid(message: impl Into<String>) -> IpcError {
-    IpcError {
-        code: ErrorCode::InvalidInput,
-        message: message.into(),
-    }
+fn invalid(text: Text) -> IpcError {
+    IpcError::new(ErrorCode::InvalidInput, text)
 }
 
 /// A custom domain as typed: `https://acme.my.salesforce.com`, or just the host. Any
@@ -34,12 +33,10 @@ fn invalid(message: impl Into<String>) -> IpcError {
 pub fn custom_login_url(typed: &str) -> Result<String, IpcError> {
     let typed = typed.trim();
     if typed.is_empty() {
-        return Err(invalid(
-            "Enter your My Domain address, such as https://yourcompany.my.salesforce.com.",
-        ));
+        return Err(invalid(Text::EnterMyDomain));
     }
     if typed.len() > 255 {
-        return Err(invalid("That address is too long."));
+        return Err(invalid(Text::AddressTooLong));
     }
     let with_scheme = if typed.contains("://") {
         typed.to_string()
@@ -47,9 +44,9 @@ pub fn custom_login_url(typed: &str) -> Result<String, IpcError> {
         format!("https://{typed}")
     };
     let not_an_address = || {
-        invalid(format!(
-            "{typed:?} is not a web address such as https://yourcompany.my.salesforce.com."
-        ))
+        invalid(Text::NotAWebAddress {
+            input: callside_core::text::quoted(typed),
+        })
     };
     let url = Url::parse(&with_scheme).map_err(|_| not_an_address())?;
     let host = url.host_str().ok_or_else(not_an_address)?.to_string();
@@ -57,11 +54,7 @@ pub fn custom_login_url(typed: &str) -> Result<String, IpcError> {
     match url.scheme() {
         "https" => {}
         "http" if local => {}
-        "http" => {
-            return Err(invalid(format!(
-                "Salesforce is signed in to over https: use https://{host}."
-            )))
-        }
+        "http" => return Err(invalid(Text::UseHttps { host })),
         _ => return Err(not_an_address()),
     }
     if !url.username().is_empty()
@@ -70,9 +63,7 @@ pub fn custom_login_url(typed: &str) -> Result<String, IpcError> {
         || url.query().is_some()
         || url.fragment().is_some()
     {
-        return Err(invalid(format!(
-            "Enter the address without a path, such as https://{host}."
-        )));
+        return Err(invalid(Text::AddressWithoutPath { host }));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
@@ -95,7 +86,7 @@ pub fn resolve_choice(choice: &OrgChoice) -> Result<(String, String), IpcError> 
         Some(alias) => alias.to_string(),
         None => default_alias(choice.kind, &login_url),
     };
-    callside_core::connections::check_alias(&alias).map_err(|error| invalid(error.to_string()))?;
+    callside_core::connections::check_alias(&alias).map_err(IpcError::from)?;
     Ok((login_url, alias))
 }
 
@@ -141,9 +132,13 @@ async fn open_core(input: SettingsInput) -> Result<Callside, IpcError> {
         Settings::resolve(input).and_then(Callside::open_with_system_keychain)
     })
     .await
-    .map_err(|error| IpcError {
-        code: ErrorCode::Internal,
-        message: format!("Callside could not open the org: {error}"),
+    .map_err(|error| {
+        IpcError::new(
+            ErrorCode::Internal,
+            Text::OrgNotOpened {
+                detail: error.to_string(),
+            },
+        )
     })?
     .map_err(IpcError::from)
 }
@@ -163,9 +158,9 @@ pub fn locked_login_url(settings: &Settings) -> Option<String> {
 /// locked one anyway; saying so is clearer than going elsewhere than chosen).
 fn check_not_locked_out(settings: &Settings, login_url: &str) -> Result<(), IpcError> {
     match locked_login_url(settings) {
-        Some(locked) if locked != login_url.trim_end_matches('/') => Err(invalid(format!(
-            "Your administrator set the org to {locked}; Callside signs in there only."
-        ))),
+        Some(locked) if locked != login_url.trim_end_matches('/') => {
+            Err(invalid(Text::OrgLockedByAdministrator { url: locked }))
+        }
         _ => Ok(()),
     }
 }

@@ -41,6 +41,7 @@ import { buildLayout } from "./ui/layout";
 import type { After, Every } from "./ui/schedule";
 import { every as defaultEvery } from "./ui/schedule";
 import { t } from "./i18n";
+import { errorMessage } from "./i18n/errors";
 
 /** Schedules `fn` repeatedly; returns a function that cancels it. */
 export type Ticker = (fn: () => void) => () => void;
@@ -254,7 +255,7 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
       const calls = await backend.recentCalls();
       if (seq === recentSeq) recentCalls.render(calls, clock());
     } catch (error) {
-      if (seq === recentSeq) recentCalls.showError(toIpcError(error).message);
+      if (seq === recentSeq) recentCalls.showError(errorMessage(toIpcError(error)));
     }
   }
 

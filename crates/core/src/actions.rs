@@ -31,6 +31,7 @@ use crate::calls::{self, call_object, LogCallPayload};
 use crate::error::{Error, Result};
 use crate::model::{ActionOutcome, ActionStatus, Conflict, ConflictField, LookupSource};
 use crate::store::{OutboxItem, Store};
+use crate::text::{quoted, Text};
 
 /// Salesforce's default Lead rating values.
 pub const RATINGS: &[&str] = &["Hot", "Warm", "Cold"];
@@ -265,7 +266,11 @@ pub fn check_date(date: &str) -> Result<()> {
         time::macros::format_description!("[year]-[month]-[day]"),
     )
     .map(|_| ())
-    .map_err(|_| Error::InvalidInput(format!("{date:?} is not a date like 2026-12-01.")))
+    .map_err(|_| {
+        Error::InvalidInput(Text::NotADate {
+            input: quoted(date),
+        })
+    })
 }
 
 /// Durably queues an action (already validated); returns its id.
@@ -380,9 +385,9 @@ fn soql_datetime(rfc3339: &str) -> Result<String> {
     let parsed =
         time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
             .map_err(|_| {
-                Error::InvalidInput(format!(
-                    "{rfc3339:?} is not a time like 2026-12-01T15:00:00Z."
-                ))
+                Error::InvalidInput(Text::NotATime {
+                    input: quoted(rfc3339),
+                })
             })?;
     let utc = parsed.to_offset(time::UtcOffset::UTC);
     Ok(format!(

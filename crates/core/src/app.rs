@@ -21,6 +21,7 @@ use crate::model::{
 use crate::phone;
 use crate::settings::Settings;
 use crate::store::{RecentCallRow, Store};
+use crate::text::{quoted, Text};
 
 /// A signed-in org: its client and its database.
 struct Connection {
@@ -156,9 +157,9 @@ impl Callside {
     /// The Lightning page of a record in the signed-in org.
     pub async fn record_url(&self, record_id: &str) -> Result<String> {
         if !calls::is_record_id(record_id) {
-            return Err(Error::InvalidInput(format!(
-                "{record_id:?} is not a record id."
-            )));
+            return Err(Error::InvalidInput(Text::NotARecordId {
+                input: quoted(record_id),
+            }));
         }
         let connection = self.signed_in().await?;
         let instance = connection.client.session().await.instance_url;
@@ -195,14 +196,15 @@ impl Callside {
         let mut connections = Connections::load(&self.settings.data_dir)?;
         if !connections.connections.contains_key(alias) {
             let known: Vec<&str> = connections.connections.keys().map(String::as_str).collect();
-            return Err(Error::InvalidInput(format!(
-                "No saved org {alias:?}; saved: {}. Sign in with `callside login --alias {alias}`.",
-                if known.is_empty() {
+            return Err(Error::InvalidInput(Text::NoSavedOrg {
+                alias: quoted(alias),
+                saved: if known.is_empty() {
                     "none".to_string()
                 } else {
                     known.join(", ")
-                }
-            )));
+                },
+                name: alias.to_string(),
+            }));
         }
         connections.active = Some(alias.to_string());
         connections.save(&self.settings.data_dir)
@@ -671,10 +673,9 @@ impl Callside {
         record_id: &str,
     ) -> Result<Option<crate::model::AccountHierarchy>> {
         if !calls::is_record_id(record_id) {
-            return Err(Error::InvalidInput(format!(
-                "{:?} is not a record id.",
-                record_id.chars().take(40).collect::<String>()
-            )));
+            return Err(Error::InvalidInput(Text::NotARecordId {
+                input: quoted(record_id),
+            }));
         }
         let connection = self.signed_in().await?;
         crate::search::hierarchy_for(&connection.client, &connection.store, record_id).await
@@ -820,9 +821,9 @@ impl Callside {
             .iter()
             .find(|r| r.eq_ignore_ascii_case(rating.trim()))
             .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "{rating:?} is not a rating; use Hot, Warm or Cold."
-                ))
+                Error::InvalidInput(Text::NotARating {
+                    input: quoted(rating),
+                })
             })?;
         let connection = self.signed_in().await?;
         let action = Action::RateLead(actions::RateLead {
@@ -860,10 +861,10 @@ impl Callside {
             .iter()
             .find(|s| s.eq_ignore_ascii_case(status.trim()))
             .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "{status:?} is not a lead status of this org; use one of: {}",
-                    statuses.join(", ")
-                ))
+                Error::InvalidInput(Text::NotALeadStatus {
+                    input: quoted(status),
+                    choices: statuses.join(", "),
+                })
             })?
             .clone();
         let connection = self.signed_in().await?;
@@ -934,16 +935,7 @@ impl Callside {
             Some(name) => stages
                 .iter()
                 .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
-                .ok_or_else(|| {
-                    Error::InvalidInput(format!(
-                        "{name:?} is not a stage of this org; use one of: {}",
-                        stages
-                            .iter()
-                            .map(|s| s.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })?,
+                .ok_or_else(|| not_a_stage(name, &stages))?,
             None => {
                 let current = connection
                     .client
@@ -957,26 +949,27 @@ impl Callside {
                     .iter()
                     .position(|s| s.name == current)
                     .ok_or_else(|| {
-                        Error::InvalidInput(format!(
-                            "the opportunity's stage {current:?} is not an active stage"
-                        ))
+                        Error::InvalidInput(Text::StageNotActive {
+                            stage: quoted(current),
+                        })
                     })?;
                 if stages[position].closed {
-                    return Err(Error::InvalidInput(format!(
-                        "The opportunity is already closed ({current})."
-                    )));
+                    return Err(Error::InvalidInput(Text::OpportunityClosed {
+                        stage: current.to_string(),
+                    }));
                 }
-                stages.get(position + 1).ok_or_else(|| {
-                    Error::InvalidInput("The opportunity is at the last stage.".into())
-                })?
+                stages
+                    .get(position + 1)
+                    .ok_or(Error::InvalidInput(Text::OpportunityAtLastStage))?
             }
         };
         if target.closed && !confirm_closing {
-            return Err(Error::InvalidInput(format!(
-                "{} closes the opportunity ({}); confirm to go ahead.",
-                target.name,
-                if target.won { "won" } else { "lost" }
-            )));
+            let stage = target.name.clone();
+            return Err(Error::InvalidInput(if target.won {
+                Text::ConfirmClosingWon { stage }
+            } else {
+                Text::ConfirmClosingLost { stage }
+            }));
         }
         Ok(Action::SetStage(actions::SetStage {
             opportunity_id: opportunity_id.to_string(),
@@ -993,14 +986,10 @@ impl Callside {
         let last_name = request.last_name.trim();
         let company = request.company.trim();
         if last_name.is_empty() || company.is_empty() {
-            return Err(Error::InvalidInput(
-                "Salesforce needs a last name and a company for a new lead.".into(),
-            ));
+            return Err(Error::InvalidInput(Text::LeadNeedsNameAndCompany));
         }
         if last_name.chars().count() > 80 || company.chars().count() > 255 {
-            return Err(Error::InvalidInput(
-                "The last name may have at most 80 characters and the company 255.".into(),
-            ));
+            return Err(Error::InvalidInput(Text::LeadNameTooLong));
         }
         let first_name = request
             .first_name
@@ -1008,9 +997,7 @@ impl Callside {
             .map(str::trim)
             .filter(|f| !f.is_empty());
         if first_name.is_some_and(|f| f.chars().count() > 40) {
-            return Err(Error::InvalidInput(
-                "The first name may have at most 40 characters.".into(),
-            ));
+            return Err(Error::InvalidInput(Text::FirstNameTooLong));
         }
         let connection = self.signed_in().await?;
         let action = Action::CreateLead(actions::CreateLead {
@@ -1132,9 +1119,9 @@ fn follow_up_action(
     {
         if !(who_id.starts_with("00Q") || who_id.starts_with("003")) || !calls::is_record_id(who_id)
         {
-            return Err(Error::InvalidInput(format!(
-                "{who_id:?} is not a Lead or Contact id."
-            )));
+            return Err(Error::InvalidInput(Text::NotALeadOrContactId {
+                input: quoted(who_id),
+            }));
         }
         if time::Date::parse(
             due_date,
@@ -1142,19 +1129,17 @@ fn follow_up_action(
         )
         .is_err()
         {
-            return Err(Error::InvalidInput(format!(
-                "{due_date:?} is not a date like 2026-12-01."
-            )));
+            return Err(Error::InvalidInput(Text::NotADate {
+                input: quoted(due_date),
+            }));
         }
         let priority = ["High", "Normal", "Low"]
             .into_iter()
             .find(|p| p.eq_ignore_ascii_case(priority.trim()))
-            .ok_or_else(|| Error::InvalidInput("Priority is High, Normal or Low.".into()))?;
+            .ok_or(Error::InvalidInput(Text::PriorityChoices))?;
         let subject = subject.trim();
         if subject.is_empty() || subject.chars().count() > calls::MAX_SUBJECT {
-            return Err(Error::InvalidInput(
-                "A follow-up needs a subject of at most 255 characters.".into(),
-            ));
+            return Err(Error::InvalidInput(Text::FollowUpSubject));
         }
         Ok(Action::FollowUp(actions::FollowUp {
             who_id: who_id.to_string(),
@@ -1203,15 +1188,16 @@ impl Callside {
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(outcome.trim()))
             .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "{outcome:?} is not a call outcome; use one of: {}",
-                    self.settings
+                Error::InvalidInput(Text::NotACallOutcome {
+                    input: quoted(outcome),
+                    choices: self
+                        .settings
                         .outcome_stages
                         .iter()
                         .map(|(name, _)| name.as_str())
                         .collect::<Vec<_>>()
-                        .join(", ")
-                ))
+                        .join(", "),
+                })
             })?;
         Ok(stage.clone())
     }
@@ -1220,22 +1206,20 @@ impl Callside {
     /// Customer"), with a completed call Task related to it.
     pub async fn create_opportunity(&self, request: &NewOpportunity) -> Result<ActionOutcome> {
         self.settings.check_action("create_opportunity")?;
-        check_id(&request.account_id, "001", "an Account")?;
+        check_id(&request.account_id, "001", "Account")?;
         if let Some(contact) = &request.contact_id {
-            check_id(contact, "003", "a Contact")?;
+            check_id(contact, "003", "Contact")?;
         }
         let name = request.name.trim();
         if name.is_empty() || name.chars().count() > 120 {
-            return Err(Error::InvalidInput(
-                "An opportunity needs a name of at most 120 characters.".into(),
-            ));
+            return Err(Error::InvalidInput(Text::OpportunityNameLength));
         }
         actions::check_date(request.close_date.trim())?;
         if let Some(amount) = request.amount {
             if !(0.0..1e16).contains(&amount) {
-                return Err(Error::InvalidInput(format!(
-                    "{amount} is not an amount Salesforce accepts."
-                )));
+                return Err(Error::InvalidInput(Text::NotAnAmount {
+                    input: amount.to_string(),
+                }));
             }
         }
         let optional = |text: &Option<String>| {
@@ -1246,35 +1230,23 @@ impl Callside {
         };
         let next_step = optional(&request.next_step);
         if next_step.as_ref().is_some_and(|t| t.chars().count() > 255) {
-            return Err(Error::InvalidInput(
-                "The next step may have at most 255 characters.".into(),
-            ));
+            return Err(Error::InvalidInput(Text::NextStepTooLong));
         }
         let description = optional(&request.description);
         if description
             .as_ref()
             .is_some_and(|t| t.chars().count() > calls::MAX_NOTES)
         {
-            return Err(Error::InvalidInput(format!(
-                "The description may have at most {} characters.",
-                calls::MAX_NOTES
-            )));
+            return Err(Error::InvalidInput(Text::DescriptionTooLong {
+                max: calls::MAX_NOTES.to_string(),
+            }));
         }
         let wanted = request.stage.as_deref().unwrap_or("Prospecting").trim();
         let stages = self.stages().await?;
         let stage = stages
             .iter()
             .find(|s| s.name.eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "{wanted:?} is not a stage of this org; use one of: {}",
-                    stages
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
+            .ok_or_else(|| not_a_stage(wanted, &stages))?;
         let connection = self.signed_in().await?;
         let action = Action::CreateOpportunity(actions::CreateOpportunity {
             account_id: request.account_id.clone(),
@@ -1301,31 +1273,27 @@ impl Callside {
     ) -> Result<ActionOutcome> {
         if !(who_id.starts_with("00Q") || who_id.starts_with("003")) || !calls::is_record_id(who_id)
         {
-            return Err(Error::InvalidInput(format!(
-                "{who_id:?} is not a Lead or Contact id."
-            )));
+            return Err(Error::InvalidInput(Text::NotALeadOrContactId {
+                input: quoted(who_id),
+            }));
         }
         if let Some(what) = what_id {
             if !calls::is_record_id(what) {
-                return Err(Error::InvalidInput(format!("{what:?} is not a record id.")));
+                return Err(Error::InvalidInput(Text::NotARecordId {
+                    input: quoted(what),
+                }));
             }
             if who_id.starts_with("00Q") {
-                return Err(Error::InvalidInput(
-                    "A demo with a Lead cannot be related to another record (Salesforce refuses it); leave out the related record.".into(),
-                ));
+                return Err(Error::InvalidInput(Text::DemoWithLead));
             }
         }
         let start = actions::check_start(start)?;
         if !(1..=1440).contains(&minutes) {
-            return Err(Error::InvalidInput(
-                "A demo lasts from 1 to 1440 minutes.".into(),
-            ));
+            return Err(Error::InvalidInput(Text::DemoLength));
         }
         let subject = subject.trim();
         if subject.is_empty() || subject.chars().count() > calls::MAX_SUBJECT {
-            return Err(Error::InvalidInput(
-                "A demo needs a subject of at most 255 characters.".into(),
-            ));
+            return Err(Error::InvalidInput(Text::DemoSubject));
         }
         let connection = self.signed_in().await?;
         let action = Action::ScheduleDemo(actions::ScheduleDemo {
@@ -1417,9 +1385,7 @@ impl Callside {
         let notes = notes.map(str::trim).filter(|t| !t.is_empty());
         let next_action = next_action.map(str::trim).filter(|t| !t.is_empty());
         if notes.is_none() && next_action.is_none() {
-            return Err(Error::InvalidInput(
-                "Give qualification notes, a next action or both.".into(),
-            ));
+            return Err(Error::InvalidInput(Text::QualificationEmpty));
         }
         let mapping = &self.settings.field_mapping;
         let mut fields = std::collections::BTreeMap::<String, String>::new();
@@ -1443,11 +1409,11 @@ Next: {action}"
         }
         for (field, value) in &fields {
             if value.chars().count() > calls::MAX_NOTES {
-                return Err(Error::InvalidInput(format!(
-                    "The text for the Lead's {field} field has {} characters; Salesforce keeps at most {}.",
-                    value.chars().count(),
-                    calls::MAX_NOTES
-                )));
+                return Err(Error::InvalidInput(Text::LeadFieldTooLong {
+                    field: field.to_string(),
+                    length: value.chars().count().to_string(),
+                    max: calls::MAX_NOTES.to_string(),
+                }));
             }
         }
         self.check_field_mapping().await?;
@@ -1463,7 +1429,7 @@ Next: {action}"
     /// Makes a user (a 005 id) the owner of a lead.
     pub async fn assign_lead(&self, lead_id: &str, user_id: &str) -> Result<ActionOutcome> {
         check_id(lead_id, "00Q", "Lead")?;
-        check_id(user_id, "005", "a User")?;
+        check_id(user_id, "005", "User")?;
         let connection = self.signed_in().await?;
         let action = Action::AssignLead(actions::AssignLead {
             lead_id: lead_id.to_string(),
@@ -1563,18 +1529,18 @@ Next: {action}"
             .outbox_item(action_id)?
             .filter(|item| item.status == ActionStatus::Failed)
             .ok_or_else(|| {
-                Error::InvalidInput(format!("No refused action {action_id} in the outbox."))
+                Error::InvalidInput(Text::NoRefusedAction {
+                    id: action_id.to_string(),
+                })
             })?;
         let conflict = actions::stored_outcome(&item).conflict.ok_or_else(|| {
-            Error::InvalidInput(format!(
-                "Action {action_id} did not meet a newer change in Salesforce; retry it instead."
-            ))
+            Error::InvalidInput(Text::NoConflict {
+                id: action_id.to_string(),
+            })
         })?;
         let action = actions::Action::from_stored(&item)?;
-        let updated =
-            actions::with_precondition(&action, conflict.modified_at).ok_or_else(|| {
-                Error::InvalidInput("Only a change to a record can overwrite.".into())
-            })?;
+        let updated = actions::with_precondition(&action, conflict.modified_at)
+            .ok_or(Error::InvalidInput(Text::OnlyChangesOverwrite))?;
         connection
             .store
             .requeue(action_id, Some(&actions::payload_of(&updated)?), &now())?;
@@ -1587,9 +1553,9 @@ Next: {action}"
         match action_id {
             Some(id) => {
                 if !connection.store.requeue(id, None, &now())? {
-                    return Err(Error::InvalidInput(format!(
-                        "No unsent action {id} in the outbox."
-                    )));
+                    return Err(Error::InvalidInput(Text::NoUnsentAction {
+                        id: id.to_string(),
+                    }));
                 }
             }
             None => {
@@ -1608,9 +1574,9 @@ Next: {action}"
             }
             Ok(())
         } else {
-            Err(Error::InvalidInput(format!(
-                "No unsent action {action_id} in the outbox (sent actions stay as history)."
-            )))
+            Err(Error::InvalidInput(Text::NoUnsentActionToDiscard {
+                id: action_id.to_string(),
+            }))
         }
     }
 
@@ -1638,18 +1604,30 @@ Next: {action}"
     }
 }
 
+fn not_a_stage(name: &str, stages: &[crate::model::Stage]) -> Error {
+    Error::InvalidInput(Text::NotAStage {
+        input: quoted(name),
+        choices: stages
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
 fn check_id(id: &str, prefix: &str, object: &str) -> Result<()> {
     if id.starts_with(prefix) && calls::is_record_id(id) {
         Ok(())
     } else {
-        Err(Error::InvalidInput(format!(
-            "{id:?} is not {object} id.",
-            object = match object {
-                "Opportunity" => "an Opportunity",
-                "Lead" => "a Lead",
-                other => other,
-            }
-        )))
+        let input = quoted(id);
+        Err(Error::InvalidInput(match object {
+            "Opportunity" => Text::NotAnOpportunityId { input },
+            "Lead" => Text::NotALeadId { input },
+            "Contact" => Text::NotAContactId { input },
+            "Account" => Text::NotAnAccountId { input },
+            "User" => Text::NotAUserId { input },
+            _ => Text::NotARecordId { input },
+        }))
     }
 }
 

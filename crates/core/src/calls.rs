@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::error::{Error, Result};
 use crate::model::{CallDirection, LogCallRequest};
 use crate::store::Store;
+use crate::text::{quoted, Text};
 
 pub const LOG_CALL: &str = "log_call";
 /// Salesforce's limits on Task fields.
@@ -41,57 +42,56 @@ fn is_record_id_of(id: &str, prefixes: &[&str]) -> bool {
 
 /// Checks a request the way Salesforce would, so the rep hears about mistakes at once.
 pub fn validate(request: &LogCallRequest) -> Result<()> {
-    let invalid = |message: String| Err(Error::InvalidInput(message));
+    let invalid = |text: Text| Err(Error::InvalidInput(text));
     if !is_record_id_of(&request.who_id, &["00Q", "003"]) {
-        return invalid(format!(
-            "{:?} is not a Lead or Contact id; a call is logged against the person spoken to.",
-            request.who_id
-        ));
+        return invalid(Text::CallNotWithAPerson {
+            input: quoted(&request.who_id),
+        });
     }
     if let Some(what_id) = &request.what_id {
         if !is_record_id_of(what_id, &["001", "006", "500"]) {
-            return invalid(format!(
-                "{what_id:?} is not an Account, Opportunity or Case id."
-            ));
+            return invalid(Text::NotACallRecord {
+                input: quoted(what_id),
+            });
         }
         if request.who_id.starts_with("00Q") {
-            return invalid(
-                "A call with a lead cannot also be linked to an account, opportunity or case."
-                    .into(),
-            );
+            return invalid(Text::LeadCallNotLinked);
         }
     }
     let notes_length = request.notes.chars().count();
     if notes_length > MAX_NOTES {
-        return invalid(format!(
-            "The notes are {notes_length} characters long; Salesforce keeps at most {MAX_NOTES}."
-        ));
+        return invalid(Text::NotesTooLong {
+            length: notes_length.to_string(),
+            max: MAX_NOTES.to_string(),
+        });
     }
     if let Some(subject) = &request.subject {
         let length = subject.chars().count();
         if length > MAX_SUBJECT {
-            return invalid(format!(
-                "The subject is {length} characters long; Salesforce keeps at most {MAX_SUBJECT}."
-            ));
+            return invalid(Text::SubjectTooLong {
+                length: length.to_string(),
+                max: MAX_SUBJECT.to_string(),
+            });
         }
     }
     if let Some(disposition) = &request.disposition {
         if disposition.chars().count() > MAX_SUBJECT {
-            return invalid(format!(
-                "The call result may have at most {MAX_SUBJECT} characters."
-            ));
+            return invalid(Text::CallResultTooLong {
+                max: MAX_SUBJECT.to_string(),
+            });
         }
     }
     if let Some(next_steps) = &request.next_steps {
         let length = next_steps.chars().count();
         if length > MAX_NOTES {
-            return invalid(format!(
-                "The next steps are {length} characters long; Salesforce keeps at most {MAX_NOTES}."
-            ));
+            return invalid(Text::NextStepsTooLong {
+                length: length.to_string(),
+                max: MAX_NOTES.to_string(),
+            });
         }
     }
     if request.duration_seconds > MAX_DURATION_SECONDS {
-        return invalid("A call cannot last more than 24 hours.".into());
+        return invalid(Text::CallTooLong);
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::text::{quoted, Text};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedConnection {
@@ -36,9 +37,9 @@ pub fn check_alias(alias: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidInput(format!(
-            "{alias:?} is not an alias; use letters, digits, '-', '_' or '.'"
-        )))
+        Err(Error::InvalidInput(Text::NotAnAlias {
+            input: quoted(alias),
+        }))
     }
 }
 

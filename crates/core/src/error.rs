@@ -3,16 +3,18 @@
 
 use serde::Serialize;
 
+use crate::text::Text;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The user gave something unusable (not a phone number, an over-long note...).
-    /// Input quoted in the message is shortened, so pasting a page into a field gives a
-    /// message a person can read.
-    #[error("{}", shorten_quoted(.0))]
-    InvalidInput(String),
+    /// Input quoted in the message is shortened ([`crate::text::quoted`]), so pasting a
+    /// page into a field gives a message a person can read.
+    #[error("{0}")]
+    InvalidInput(Text),
     #[error(transparent)]
     Salesforce(#[from] callside_salesforce::Error),
     /// The local database failed.
@@ -71,52 +73,107 @@ impl Error {
     }
 }
 
-/// At most this many characters of a quoted input are shown in a message.
-const SHOWN_CHARS: usize = 40;
-
-/// Shortens each double-quoted part of `message` (as `{:?}` writes it) to
-/// [`SHOWN_CHARS`] characters and an ellipsis.
-fn shorten_quoted(message: &str) -> String {
-    let mut out = String::with_capacity(message.len().min(512));
-    let mut chars = message.chars();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c != '"' {
-            continue;
-        }
-        let mut kept = 0;
-        let mut escaped = false;
-        for c in chars.by_ref() {
-            let closing = c == '"' && !escaped;
-            escaped = c == '\\' && !escaped;
-            if closing {
-                if kept > SHOWN_CHARS {
-                    out.push('…');
+impl Error {
+    /// The message as a [`Text`] (key and values) where it has one: the UI shows it in
+    /// the rep's language. Salesforce's own messages and the settings' problems (for
+    /// administrators) have none and are shown as written.
+    pub fn text(&self) -> Option<Text> {
+        use callside_salesforce::Error as Sf;
+        Some(match self {
+            Error::InvalidInput(text) => text.clone(),
+            Error::Storage(detail) => Text::DatabaseFailed {
+                detail: detail.clone(),
+            },
+            Error::Config(_) => return None,
+            Error::Salesforce(error) => match error {
+                Sf::NotSignedIn => Text::NotSignedIn,
+                Sf::SignInRequired(detail) => Text::SessionEnded {
+                    detail: detail.clone(),
+                },
+                Sf::Unreachable(detail) => Text::Unreachable {
+                    detail: detail.clone(),
+                },
+                Sf::Timeout => Text::TimedOut,
+                Sf::Decode(detail) => Text::UnexpectedAnswer {
+                    detail: detail.clone(),
+                },
+                Sf::SignIn(detail) => Text::SignInFailed {
+                    detail: detail.clone(),
+                },
+                Sf::Keychain(detail) => Text::KeychainUnavailable {
+                    detail: detail.clone(),
+                },
+                Sf::Conflict { .. } => Text::RecordChanged,
+                Sf::Api {
+                    status,
+                    code,
+                    message,
+                    ..
+                } => {
+                    use callside_salesforce::error::ErrorKind;
+                    match error.kind() {
+                        ErrorKind::SessionExpired => Text::SessionExpired,
+                        ErrorKind::LimitExceeded => Text::ApiLimitReached,
+                        ErrorKind::LockContention => Text::RecordBusy,
+                        ErrorKind::NotFound => Text::RecordGone {
+                            message: message.clone(),
+                        },
+                        ErrorKind::Validation => Text::ChangeNotAccepted {
+                            message: message.clone(),
+                        },
+                        ErrorKind::Unavailable => Text::SalesforceUnavailable {
+                            status: status.to_string(),
+                        },
+                        _ => Text::RequestRefused {
+                            message: message.clone(),
+                            code: code.clone(),
+                        },
+                    }
                 }
-                out.push('"');
-                break;
-            }
-            kept += 1;
-            if kept <= SHOWN_CHARS {
-                out.push(c);
-            }
-        }
+                _ => return None,
+            },
+        })
     }
-    out
 }
 
 #[cfg(test)]
-mod shorten_tests {
+mod text_tests {
     use super::*;
 
     #[test]
-    fn long_quoted_input_is_shortened_and_short_input_kept() {
-        let long = format!("{:?} is not a rating.", "x".repeat(1000));
-        let shown = Error::InvalidInput(long).to_string();
-        assert_eq!(shown, format!("\"{}…\" is not a rating.", "x".repeat(40)));
-        let short = Error::InvalidInput("\"Lukewarm\" is not a rating.".into()).to_string();
-        assert_eq!(short, "\"Lukewarm\" is not a rating.");
-        let escaped = Error::InvalidInput(format!("{:?} x", "a\"b")).to_string();
-        assert_eq!(escaped, "\"a\\\"b\" x");
+    fn input_errors_read_as_their_text_and_carry_it() {
+        let error = Error::InvalidInput(Text::NotARating {
+            input: crate::text::quoted(&"x".repeat(1000)),
+        });
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "\"{}…\" is not a rating; use Hot, Warm or Cold.",
+                "x".repeat(40)
+            )
+        );
+        assert_eq!(error.text().unwrap().key(), "NotARating");
+        assert_eq!(error.code(), ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn salesforce_errors_of_the_client_have_texts_and_salesforces_own_do_not() {
+        let offline = Error::Salesforce(callside_salesforce::Error::Timeout);
+        assert_eq!(offline.text(), Some(Text::TimedOut));
+        assert_eq!(offline.to_string(), Text::TimedOut.to_string());
+        let ended = Error::Salesforce(callside_salesforce::Error::SignInRequired("expired".into()));
+        assert_eq!(ended.to_string(), ended.text().unwrap().to_string());
+        let refused = Error::Salesforce(callside_salesforce::Error::Api {
+            status: 400,
+            code: "FIELD_CUSTOM_VALIDATION_EXCEPTION".into(),
+            message: "Close date required".into(),
+            fields: Vec::new(),
+        });
+        // Salesforce's own words go in as a value; the text around them is Callside's.
+        let text = refused.text().unwrap();
+        assert_eq!(text.key(), "ChangeNotAccepted");
+        assert_eq!(text.to_string(), refused.to_string());
+        let settings = Error::Config("enabled_actions lists \"dance\"".into());
+        assert_eq!(settings.text(), None);
     }
 }

@@ -24,9 +24,11 @@ pub mod policy;
 pub mod search;
 pub mod settings;
 pub mod store;
+pub mod text;
 
 pub use app::Callside;
 pub use callside_salesforce as salesforce;
 pub use error::{Error, ErrorCode, Result};
 pub use model::*;
 pub use settings::{Settings, SettingsInput};
+pub use text::Text;

@@ -6,6 +6,7 @@ use phonenumber::country;
 use phonenumber::Mode;
 
 use crate::error::{Error, Result};
+use crate::text::{quoted, Text};
 
 /// A normalized phone number.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,10 +40,9 @@ pub fn normalize(input: &str, default_region: &str) -> Result<PhoneNumber> {
     let region = parse_region(default_region)?;
     let cleaned = clean(input);
     let not_a_number = || {
-        Error::InvalidInput(format!(
-            "{:?} is not a phone number.",
-            input.chars().take(60).collect::<String>()
-        ))
+        Error::InvalidInput(Text::NotAPhoneNumber {
+            input: quoted(input),
+        })
     };
     if cleaned.chars().filter(char::is_ascii_digit).count() < 3 {
         return Err(not_a_number());

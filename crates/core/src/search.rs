@@ -25,6 +25,7 @@ use crate::model::{LookupResult, LookupSource, RecordType, SearchResult, TermKin
 use crate::phone::{self, PhoneNumber};
 use crate::settings::Settings;
 use crate::store::{CachedRecord, Store};
+use crate::text::{quoted, Text};
 
 /// The longest term accepted.
 pub const MAX_TERM_CHARS: usize = 200;
@@ -106,13 +107,8 @@ fn is_domain(host: &str) -> bool {
             .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic))
 }
 
-fn invalid(message: String) -> Error {
-    Error::InvalidInput(message)
-}
-
-fn shown(input: &str) -> String {
-    let short: String = input.chars().take(60).collect();
-    format!("{short:?}")
+fn invalid(text: Text) -> Error {
+    Error::InvalidInput(text)
 }
 
 /// Letters and digits of a word (what the search index keeps of it).
@@ -126,14 +122,12 @@ fn searchable_chars(word: &str) -> usize {
 pub fn classify(input: &str, region: &str) -> Result<Term> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return Err(invalid(
-            "Type a phone number, an email address, a name or a company to search for.".into(),
-        ));
+        return Err(invalid(Text::SearchEmpty));
     }
     if trimmed.chars().count() > MAX_TERM_CHARS {
-        return Err(invalid(format!(
-            "A search term has at most {MAX_TERM_CHARS} characters."
-        )));
+        return Err(invalid(Text::SearchTooLong {
+            max: MAX_TERM_CHARS.to_string(),
+        }));
     }
     if looks_like_phone(trimmed) {
         let number = phone::normalize(trimmed, region)?;
@@ -165,10 +159,9 @@ pub fn classify(input: &str, region: &str) -> Result<Term> {
             {
                 Ok(text_term(TermKind::Email, email))
             }
-            _ => Err(invalid(format!(
-                "{} is not a complete email address.",
-                shown(input)
-            ))),
+            _ => Err(invalid(Text::NotAnEmailAddress {
+                input: quoted(input),
+            })),
         };
     }
     if no_spaces {
@@ -203,16 +196,12 @@ fn name_term(input: &str) -> Result<Term> {
         .map(str::to_string)
         .collect();
     if words.is_empty() {
-        return Err(invalid(format!(
-            "{} has no letters or digits to search for.",
-            shown(input)
-        )));
+        return Err(invalid(Text::NothingToSearch {
+            input: quoted(input),
+        }));
     }
     if words.iter().map(|w| searchable_chars(w)).sum::<usize>() < 2 {
-        return Err(invalid(
-            "Type at least two letters or digits: Salesforce does not search for a single character."
-                .into(),
-        ));
+        return Err(invalid(Text::SearchTooShort));
     }
     // The `*` must follow the last word itself ("Whit*", not "Whit *" or "Whit {*").
     let last_written = base.split_whitespace().last().unwrap_or_default();
@@ -221,10 +210,7 @@ fn name_term(input: &str) -> Result<Term> {
         && words.last().map(String::as_str) == Some(last_written);
     let prefix_word = words.last().map(|w| searchable_chars(w)).unwrap_or(0);
     if prefix && prefix_word < 2 {
-        return Err(invalid(
-            "A search for words that start with something (ending in *) needs at least two letters or digits before the *."
-                .into(),
-        ));
+        return Err(invalid(Text::PrefixTooShort));
     }
     Ok(Term {
         kind: TermKind::Name,
@@ -560,9 +546,9 @@ pub async fn anchor_for(
     };
     let first_record = |page: callside_salesforce::QueryResult| -> Result<Value> {
         page.records.into_iter().next().ok_or_else(|| {
-            invalid(format!(
-                "Salesforce has no record {record_id}; it may have been deleted."
-            ))
+            invalid(Text::NoSuchRecord {
+                id: record_id.to_string(),
+            })
         })
     };
     match record_id.get(..3) {
@@ -607,10 +593,9 @@ pub async fn anchor_for(
                 .or_else(|| email.as_deref().and_then(domain_of));
             Ok(Some(Anchor::Company { name, domain }))
         }
-        _ => Err(invalid(format!(
-            "{} is not a Contact, Lead or Account id.",
-            shown(record_id)
-        ))),
+        _ => Err(invalid(Text::NotAPersonOrAccountId {
+            input: quoted(record_id),
+        })),
     }
 }
 

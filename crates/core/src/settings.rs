@@ -609,16 +609,18 @@ impl Settings {
         if !known || self.enabled_actions.iter().any(|k| k == kind) {
             return Ok(());
         }
-        let label = crate::policy::action_label(kind);
-        Err(Error::Config(match self.source("enabled_actions") {
-            SettingSource::Locked | SettingSource::AdminDefault => format!(
-                "{label} is turned off by your administrator (enabled_actions in {}).",
-                self.policy.path.display()
-            ),
-            other => format!(
-                "{label} is turned off in your settings (enabled_actions, {}).",
-                other.describe()
-            ),
+        let action = crate::policy::action_label(kind).to_string();
+        Err(Error::InvalidInput(match self.source("enabled_actions") {
+            SettingSource::Locked | SettingSource::AdminDefault => {
+                crate::text::Text::ActionOffByAdministrator {
+                    action,
+                    file: self.policy.path.display().to_string(),
+                }
+            }
+            other => crate::text::Text::ActionOffInSettings {
+                action,
+                source: other.describe().to_string(),
+            },
         }))
     }
 

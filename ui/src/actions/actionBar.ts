@@ -14,6 +14,7 @@ import { clear, el } from "../ui/dom";
 import type { Rating, Tone } from "./actions";
 import { accepted, describeAction, needsCloseConfirmation, nextStage, RATINGS, stageFromOutcome } from "./actions";
 import { t } from "../i18n";
+import { errorMessage } from "../i18n/errors";
 
 export const SHORTCUT_KEYS: Record<Rating, string> = { Hot: "H", Warm: "W", Cold: "C" };
 
@@ -199,9 +200,9 @@ export class ActionBar {
     } catch (error) {
       const ipcError = toIpcError(error);
       if (!confirmClosing && needsCloseConfirmation(ipcError)) {
-        this.askToClose(opportunityId, ipcError.message);
+        this.askToClose(opportunityId, errorMessage(ipcError));
       } else {
-        this.showStatus("failure", ipcError.message);
+        this.showStatus("failure", errorMessage(ipcError));
         this.deps.onError?.(ipcError);
       }
     } finally {
@@ -277,7 +278,7 @@ export class ActionBar {
       return outcome;
     } catch (error) {
       const ipcError = toIpcError(error);
-      this.showStatus("failure", ipcError.message);
+      this.showStatus("failure", errorMessage(ipcError));
       this.deps.onError?.(ipcError);
       return null;
     } finally {

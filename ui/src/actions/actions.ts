@@ -36,6 +36,7 @@ export function accepted(outcome: ActionOutcome): boolean {
 
 /** The core refuses a closing stage until the rep confirms it. */
 export function needsCloseConfirmation(error: IpcError): boolean {
+  if (error.text) return error.text.key === "ConfirmClosingWon" || error.text.key === "ConfirmClosingLost";
   return error.code === "InvalidInput" && /confirm/i.test(error.message);
 }
 

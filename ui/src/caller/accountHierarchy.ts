@@ -11,6 +11,7 @@ import { toIpcError } from "../ipc/backend";
 import { clear, el } from "../ui/dom";
 import { formatCurrency, formatDate } from "../ui/format";
 import { openInSalesforceButton } from "./callerPanel";
+import { errorMessage } from "../i18n/errors";
 
 function nodeItem(node: AccountNode, role: "parent" | "current" | "sibling" | "child", ...children: Node[]): HTMLLIElement {
   const meta = [node.type, node.industry, node.city].filter((part): part is string => !!part).join(" · ");
@@ -149,7 +150,7 @@ export class AccountHierarchyToggle {
       container.append(
         el("p", {
           className: "related-error",
-          text: t("hierarchy.failed", { message: ipcError.message }),
+          text: t("hierarchy.failed", { message: errorMessage(ipcError) }),
           attrs: { role: "status" },
         }),
       );

@@ -12,6 +12,7 @@ import { every } from "../ui/schedule";
 import { industryPanels } from "../insights/industryPanels";
 import { accountFactsSection } from "./accountFacts";
 import { t } from "../i18n";
+import { errorMessage } from "../i18n/errors";
 
 export const NO_MATCH_TEXT = (): string => t("caller.noMatch");
 export const RELATED_LOADING_TEXT = (): string => t("caller.loadingRelated");
@@ -159,9 +160,9 @@ export class CallerPanel {
       return true;
     }
     if (update.error) {
-      if (this.related.state === "loading") this.related = { state: "failed", message: update.error.message };
+      if (this.related.state === "loading") this.related = { state: "failed", message: errorMessage(update.error) };
       if (update.error.code === "Offline") this.offline = true;
-      else this.refreshError = update.error.message;
+      else this.refreshError = errorMessage(update.error);
       this.renderBadge();
       this.renderDetails();
       return true;

@@ -6,6 +6,10 @@ import { de } from "./de";
 import { en } from "./en";
 import type { Language } from "./index";
 import { chooseLanguage, language, parseLanguage, setLanguage, t } from "./index";
+import { errorMessage } from "./errors";
+import { textsDe } from "./texts.de";
+import { TEXT_TEMPLATES } from "../ipc/bindings/textTemplates";
+import type { Text } from "../ipc/bindings/Text";
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
 
@@ -131,6 +135,58 @@ describe("the UI in German", () => {
     expect(document.querySelector("#wrap-up-heading")?.textContent).toBe("Nachbereitung des Anrufs mit Seán O'Connor");
     expect(document.querySelector("#log-call-button")?.textContent).toBe("Anruf protokollieren");
     expect(document.querySelector("#timer-toggle")?.textContent).toBe("Anruf starten");
+    app.dispose();
+  });
+});
+
+describe("the core's messages", () => {
+  it("are all in German, naming exactly the values the English names", () => {
+    for (const [key, { english, params }] of Object.entries(TEXT_TEMPLATES) as Array<[Text["key"], { english: string; params: readonly string[] }]>) {
+      const german = textsDe[key];
+      expect(placeholders(english), key).toEqual([...params].sort());
+      expect(placeholders(german), key).toEqual([...params].sort());
+      expect(german, key).not.toBe(english);
+    }
+    expect(Object.keys(textsDe).sort()).toEqual(Object.keys(TEXT_TEMPLATES).sort());
+  });
+
+  it("show in the rep's language, Salesforce's own words as Salesforce wrote them", () => {
+    const refusal = {
+      code: "InvalidInput" as const,
+      message: '"Lukewarm" is not a rating; use Hot, Warm or Cold.',
+      text: { key: "NotARating" as const, params: { input: '"Lukewarm"' } },
+    };
+    expect(errorMessage(refusal)).toBe(refusal.message);
+    setLanguage("de");
+    expect(errorMessage(refusal)).toBe('"Lukewarm" ist keine Bewertung; möglich sind Hot, Warm oder Cold.');
+    expect(errorMessage({ message: "Salesforce did not answer in time.", text: { key: "TimedOut" } })).toBe(
+      "Salesforce hat nicht rechtzeitig geantwortet.",
+    );
+    const validation = {
+      message: "Salesforce did not accept the change: Schlusstermin fehlt",
+      text: { key: "ChangeNotAccepted" as const, params: { message: "Schlusstermin fehlt" } },
+    };
+    expect(errorMessage(validation)).toBe("Salesforce hat die Änderung nicht angenommen: Schlusstermin fehlt");
+    // A message without a text (an administrator's settings problem) is shown as sent.
+    expect(errorMessage({ message: "policy.toml:3:1: unknown field" })).toBe("policy.toml:3:1: unknown field");
+  });
+
+  it("reach the banner in German", async () => {
+    setLanguage("de");
+    document.body.textContent = "";
+    const root = document.createElement("div");
+    document.body.appendChild(root);
+    const backend = mockBackend();
+    backend.lookupCaller.mockRejectedValue({
+      code: "InvalidInput",
+      message: '"12" is not a phone number.',
+      text: { key: "NotAPhoneNumber", params: { input: '"12"' } },
+    });
+    const app = createApp(root, backend, { storage: null, every: () => () => {}, after: () => () => {} });
+    await app.start();
+    backend.emitCallEvent({ kind: "ringing", number: "12", direction: "inbound" });
+    await flush();
+    expect(document.querySelector("#error-message")?.textContent).toBe('"12" ist keine Telefonnummer.');
     app.dispose();
   });
 });

@@ -16,6 +16,7 @@ import type { CallerUpdate } from "./bindings/CallerUpdate";
 import type { DesktopInfo } from "./bindings/DesktopInfo";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { IpcError } from "./bindings/IpcError";
+import type { Text } from "./bindings/Text";
 import type { LogCallOutcome } from "./bindings/LogCallOutcome";
 import type { LogCallRequest } from "./bindings/LogCallRequest";
 import type { LookupResult } from "./bindings/LookupResult";
@@ -163,7 +164,11 @@ export function isIpcError(value: unknown): value is IpcError {
 
 /** Turns whatever a command rejected with into an `IpcError`. */
 export function toIpcError(error: unknown): IpcError {
-  if (isIpcError(error)) return { code: error.code, message: error.message };
+  if (isIpcError(error)) {
+    const text = (error as { text?: unknown }).text;
+    const keyed = typeof text === "object" && text !== null && typeof (text as { key?: unknown }).key === "string";
+    return keyed ? { code: error.code, message: error.message, text: text as Text } : { code: error.code, message: error.message };
+  }
   if (error instanceof Error) return { code: "Internal", message: error.message };
   return { code: "Internal", message: String(error) };
 }

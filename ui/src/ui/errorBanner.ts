@@ -2,6 +2,7 @@
 import type { Key } from "../i18n";
 import { t } from "../i18n";
 import type { IpcError } from "../ipc/bindings/IpcError";
+import { errorMessage } from "../i18n/errors";
 
 const TITLES: Record<IpcError["code"], Key> = {
   NotSignedIn: "error.NotSignedIn",
@@ -31,7 +32,7 @@ export class ErrorBanner {
   show(error: IpcError, title?: string): void {
     this.root.dataset.code = error.code;
     this.title.textContent = title ?? t(TITLES[error.code] ?? TITLES.Internal);
-    this.message.textContent = error.message;
+    this.message.textContent = errorMessage(error);
     this.root.hidden = false;
   }
 
