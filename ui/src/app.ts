@@ -535,7 +535,13 @@ export function createApp(root: HTMLElement, backend: Backend, options: AppOptio
     const logged = outcomes[0];
     if (logged === undefined) throw new Error(t("log.refused"));
     return [
-      { actionId: logged.actionId, status: logged.status, taskId: logged.recordId, message: logged.message },
+      {
+        actionId: logged.actionId,
+        status: logged.status,
+        taskId: logged.recordId,
+        message: logged.message,
+        messageText: logged.messageText ?? null,
+      },
       outcomes[1] ?? null,
     ];
   }

@@ -179,35 +179,58 @@ impl Action {
 
     /// A line a rep recognizes in the outbox list.
     pub fn describe(&self) -> String {
+        self.describe_text().to_string()
+    }
+
+    /// What the action does, as a [`Text`] the UI shows in the rep's language.
+    pub fn describe_text(&self) -> Text {
         match self {
-            Action::LogCall(p) => format!(
-                "Log {} call ({} s)",
+            Action::LogCall(p) => {
+                let seconds = p.request.duration_seconds.to_string();
                 match p.request.direction {
-                    crate::model::CallDirection::Inbound => "inbound",
-                    crate::model::CallDirection::Outbound => "outbound",
-                },
-                p.request.duration_seconds
-            ),
-            Action::RateLead(a) => format!("Rate lead {} {}", a.lead_id, a.rating),
-            Action::SetLeadStatus(a) => format!("Set lead {} to {}", a.lead_id, a.status),
-            Action::SetStage(a) => format!("Move opportunity {} to {}", a.opportunity_id, a.stage),
-            Action::CreateLead(a) => {
-                format!("Create lead {} ({}, {})", a.last_name, a.company, a.phone)
+                    crate::model::CallDirection::Inbound => Text::LogInboundCall { seconds },
+                    crate::model::CallDirection::Outbound => Text::LogOutboundCall { seconds },
+                }
             }
-            Action::FollowUp(a) => format!("Follow-up \"{}\" due {}", a.subject, a.due_date),
-            Action::CreateOpportunity(a) => format!(
-                "Create opportunity {} ({}, closes {})",
-                a.name, a.stage, a.close_date
-            ),
-            Action::ScheduleDemo(a) => {
-                format!("Demo \"{}\" at {} ({} min)", a.subject, a.start, a.minutes)
-            }
-            Action::QualifyLead(a) => format!(
-                "Qualify lead {} ({})",
-                a.lead_id,
-                a.fields.keys().cloned().collect::<Vec<_>>().join(", ")
-            ),
-            Action::AssignLead(a) => format!("Assign lead {} to {}", a.lead_id, a.owner_id),
+            Action::RateLead(a) => Text::RateLeadAs {
+                lead: a.lead_id.clone(),
+                rating: a.rating.clone(),
+            },
+            Action::SetLeadStatus(a) => Text::SetLeadStatusTo {
+                lead: a.lead_id.clone(),
+                status: a.status.clone(),
+            },
+            Action::SetStage(a) => Text::MoveOpportunity {
+                opportunity: a.opportunity_id.clone(),
+                stage: a.stage.clone(),
+            },
+            Action::CreateLead(a) => Text::CreateLeadNamed {
+                name: a.last_name.clone(),
+                company: a.company.clone(),
+                phone: a.phone.clone(),
+            },
+            Action::FollowUp(a) => Text::FollowUpDue {
+                subject: a.subject.clone(),
+                due: a.due_date.clone(),
+            },
+            Action::CreateOpportunity(a) => Text::CreateOpportunityNamed {
+                name: a.name.clone(),
+                stage: a.stage.clone(),
+                close: a.close_date.clone(),
+            },
+            Action::ScheduleDemo(a) => Text::DemoAt {
+                subject: a.subject.clone(),
+                start: a.start.clone(),
+                minutes: a.minutes.to_string(),
+            },
+            Action::QualifyLead(a) => Text::QualifyLeadFields {
+                lead: a.lead_id.clone(),
+                fields: a.fields.keys().cloned().collect::<Vec<_>>().join(", "),
+            },
+            Action::AssignLead(a) => Text::AssignLeadTo {
+                lead: a.lead_id.clone(),
+                owner: a.owner_id.clone(),
+            },
         }
     }
 
@@ -874,13 +897,16 @@ struct Clock<'a> {
 }
 
 fn outcome_of(item: &OutboxItem, action: &Action) -> ActionOutcome {
+    let description = action.describe_text();
     ActionOutcome {
         action_id: item.id.clone(),
         kind: action.kind().to_string(),
-        description: action.describe(),
+        description: description.to_string(),
+        description_text: Some(description),
         status: ActionStatus::Pending,
         record_id: None,
         message: None,
+        message_text: None,
         conflict: None,
     }
 }
@@ -929,6 +955,7 @@ async fn settle_error(
     clock: &Clock<'_>,
 ) -> Result<ActionOutcome> {
     let message = error.to_string();
+    let message_text = error.text();
     let answered = match error {
         Error::Salesforce(e) => !matches!(
             e,
@@ -950,17 +977,17 @@ async fn settle_error(
                 &item.id,
                 ActionStatus::Pending,
                 None,
-                Some(&message),
+                Some((&message, message_text.as_ref())),
                 clock.now,
             )?;
             store.set_next_attempt(
                 &item.id,
                 clock.now_ms + backoff_ms(item.attempts + 1, clock.jitter),
             )?;
+            let waiting = Text::WaitingToSend { reason: message };
             Ok(ActionOutcome {
-                message: Some(format!(
-                    "Saved; it will be sent when Salesforce is reachable. ({message})"
-                )),
+                message: Some(waiting.to_string()),
+                message_text: Some(waiting),
                 ..outcome_of(item, action)
             })
         }
@@ -975,20 +1002,19 @@ async fn settle_error(
                     return settle_sent(store, item, action, id, clock);
                 }
             }
-            let message = match &conflict {
+            let text = match &conflict {
                 Some(Conflict {
                     modified_by: Some(who),
                     ..
-                }) => format!(
-                    "{who} changed this record in Salesforce after you opened it. Overwrite it with your change, or keep theirs."
-                ),
-                _ => "Someone changed this record in Salesforce after you opened it. Overwrite it with your change, or keep theirs.".to_string(),
+                }) => Text::ChangedInSalesforceBy { who: who.clone() },
+                _ => Text::ChangedInSalesforce,
             };
+            let message = text.to_string();
             store.mark_outcome(
                 &item.id,
                 ActionStatus::Failed,
                 None,
-                Some(&message),
+                Some((&message, Some(&text))),
                 clock.now,
             )?;
             if let Some(conflict) = &conflict {
@@ -999,6 +1025,7 @@ async fn settle_error(
             Ok(ActionOutcome {
                 status: ActionStatus::Failed,
                 message: Some(message),
+                message_text: Some(text),
                 conflict,
                 ..outcome_of(item, action)
             })
@@ -1008,12 +1035,13 @@ async fn settle_error(
                 &item.id,
                 ActionStatus::Failed,
                 None,
-                Some(&message),
+                Some((&message, message_text.as_ref())),
                 clock.now,
             )?;
             Ok(ActionOutcome {
                 status: ActionStatus::Failed,
                 message: Some(message),
+                message_text,
                 ..outcome_of(item, action)
             })
         }
@@ -1150,7 +1178,7 @@ fn cache_created_lead(
 
 /// The outcome of an action as stored.
 pub fn stored_outcome(item: &OutboxItem) -> ActionOutcome {
-    let action = Action::from_stored(item);
+    let description = Action::from_stored(item).map(|a| a.describe_text());
     ActionOutcome {
         conflict: item
             .conflict_json
@@ -1158,12 +1186,18 @@ pub fn stored_outcome(item: &OutboxItem) -> ActionOutcome {
             .and_then(|json| serde_json::from_str(json).ok()),
         action_id: item.id.clone(),
         kind: item.kind.clone(),
-        description: action
-            .map(|a| a.describe())
-            .unwrap_or_else(|e| e.to_string()),
+        description: match &description {
+            Ok(text) => text.to_string(),
+            Err(error) => error.to_string(),
+        },
+        description_text: description.ok(),
         status: item.status,
         record_id: item.result_id.clone(),
         message: item.last_error.clone(),
+        message_text: item
+            .last_error_text
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok()),
     }
 }
 

@@ -774,6 +774,7 @@ impl Callside {
             status: outcome.status,
             task_id: outcome.record_id,
             message: outcome.message,
+            message_text: outcome.message_text,
         })
     }
 

@@ -211,6 +211,10 @@ pub struct LogCallOutcome {
     pub status: ActionStatus,
     pub task_id: Option<String>,
     pub message: Option<String>,
+    /// `message` as a [`crate::text::Text`], where it has one.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message_text: Option<crate::text::Text>,
 }
 
 /// One entry of the recent-calls list.
@@ -243,11 +247,19 @@ pub struct ActionOutcome {
     pub kind: String,
     /// What the action does, in words.
     pub description: String,
+    /// `description` as a [`crate::text::Text`], for the UI's languages.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub description_text: Option<crate::text::Text>,
     pub status: ActionStatus,
     /// The record created or changed, once sent.
     pub record_id: Option<String>,
     /// Why it is not sent yet, or Salesforce's message when it was refused.
     pub message: Option<String>,
+    /// `message` as a [`crate::text::Text`], where it has one.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub message_text: Option<crate::text::Text>,
     /// Someone changed the record in Salesforce after the rep saw it: what it holds now.
     /// The rep overwrites it ([`crate::Callside::overwrite_action`]) or keeps it (discard).
     #[serde(default)]

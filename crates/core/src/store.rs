@@ -105,6 +105,8 @@ const MIGRATIONS: &[&str] = &[
          key TEXT PRIMARY KEY,
          value TEXT NOT NULL
      );",
+    // 9: the last error as a Text (JSON: key and values), for the UI's languages.
+    "ALTER TABLE outbox ADD COLUMN last_error_text TEXT;",
 ];
 
 /// At most this many search results are cached (the newest stay).
@@ -149,6 +151,8 @@ pub struct OutboxItem {
     pub attempts: u32,
     pub result_id: Option<String>,
     pub last_error: Option<String>,
+    /// `last_error` as a [`crate::text::Text`] (JSON), where it has one.
+    pub last_error_text: Option<String>,
     /// The record as Salesforce held it when this update was refused as a conflict.
     pub conflict_json: Option<String>,
     /// The last attempt got no answer (or the app stopped during it): it may have
@@ -761,15 +765,15 @@ impl Store {
     pub fn due(&self, now_ms: i64) -> Result<Vec<OutboxItem>> {
         let connection = self.connection.lock().unwrap();
         let mut statement = connection.prepare(
-            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain, record_key, next_attempt_ms
+            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain, last_error_text, record_key, next_attempt_ms
              FROM outbox WHERE status = 'pending' ORDER BY created_at, rowid",
         )?;
         let rows = statement
             .query_map([], |row| {
                 Ok((
                     outbox_row(row)?,
-                    row.get::<_, String>(9)?,
-                    row.get::<_, i64>(10)?,
+                    row.get::<_, String>(10)?,
+                    row.get::<_, i64>(11)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -875,7 +879,7 @@ impl Store {
     pub fn outbox(&self, limit: u32) -> Result<Vec<OutboxItem>> {
         let connection = self.connection.lock().unwrap();
         let mut statement = connection.prepare(
-            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain
+            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain, last_error_text
              FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?1",
         )?;
         let items = statement
@@ -889,7 +893,7 @@ impl Store {
         let changed = self.durably(|connection| {
             connection.execute(
                 "UPDATE outbox SET status = 'pending', next_attempt_ms = 0, last_error = NULL,
-                     conflict_json = NULL, payload_json = COALESCE(?2, payload_json), updated_at = ?3
+                     last_error_text = NULL, conflict_json = NULL, payload_json = COALESCE(?2, payload_json), updated_at = ?3
                  WHERE id = ?1 AND status != 'sent'",
                 params![id, payload_json, now],
             )
@@ -914,7 +918,7 @@ impl Store {
             connection
                 .query_row(
                     "DELETE FROM outbox WHERE id = ?1 AND status != 'sent'
-                     RETURNING id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain",
+                     RETURNING id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain, last_error_text",
                     params![id],
                     outbox_row,
                 )
@@ -926,7 +930,7 @@ impl Store {
         let connection = self.connection.lock().unwrap();
         Ok(connection
             .query_row(
-                "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain
+                "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain, last_error_text
                  FROM outbox WHERE id = ?1",
                 params![id],
                 outbox_row,
@@ -938,7 +942,7 @@ impl Store {
     pub fn pending(&self) -> Result<Vec<OutboxItem>> {
         let connection = self.connection.lock().unwrap();
         let mut statement = connection.prepare(
-            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain
+            "SELECT id, kind, payload_json, status, attempts, result_id, last_error, conflict_json, uncertain, last_error_text
              FROM outbox WHERE status = 'pending' ORDER BY created_at, rowid",
         )?;
         let items = statement
@@ -994,19 +998,28 @@ impl Store {
         Ok(())
     }
 
+    /// Records where an action stands; `error` is why it waits or was refused, in English
+    /// and as a [`crate::text::Text`] where it has one.
     pub fn mark_outcome(
         &self,
         id: &str,
         status: ActionStatus,
         result_id: Option<&str>,
-        error: Option<&str>,
+        error: Option<(&str, Option<&crate::text::Text>)>,
         now: &str,
     ) -> Result<()> {
+        let english = error.map(|(english, _)| english);
+        let text = match error.and_then(|(_, text)| text) {
+            Some(text) => {
+                Some(serde_json::to_string(text).map_err(|e| Error::Storage(e.to_string()))?)
+            }
+            None => None,
+        };
         self.durably(|connection| {
             connection.execute(
                 "UPDATE outbox SET status = ?2, result_id = COALESCE(?3, result_id), last_error = ?4,
-                     updated_at = ?5 WHERE id = ?1",
-                params![id, status_text(status), result_id, error, now],
+                     last_error_text = ?5, updated_at = ?6 WHERE id = ?1",
+                params![id, status_text(status), result_id, english, text, now],
             )
         })?;
         Ok(())
@@ -1025,6 +1038,7 @@ fn outbox_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
         last_error: row.get(6)?,
         conflict_json: row.get(7)?,
         uncertain: row.get(8)?,
+        last_error_text: row.get(9)?,
     })
 }
 

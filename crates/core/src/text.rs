@@ -7,7 +7,7 @@
 //! filled in as given: input the rep typed is quoted and shortened by [`quoted`] first.
 //! Salesforce's own messages are not here: Salesforce writes them in the user's language.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// At most this many characters of a quoted input are shown in a message.
 pub const SHOWN_CHARS: usize = 40;
@@ -60,7 +60,7 @@ pub fn fill(template: &str, params: &[(&str, &str)]) -> String {
 macro_rules! texts {
     ($( $(#[$doc:meta])* $name:ident $({ $($param:ident),* $(,)? })? => $english:literal, )*) => {
         /// A message for a person: its key and the values it names (see the module).
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(tag = "key", content = "params")]
         #[non_exhaustive]
@@ -161,6 +161,23 @@ texts! {
     ActionOffByAdministrator { action, file } => "{action} is turned off by your administrator (enabled_actions in {file}).",
     /// An action the user's own settings leave out.
     ActionOffInSettings { action, source } => "{action} is turned off in your settings (enabled_actions, {source}).",
+
+    // ---- what a queued action does, and where it stands ------------------------------
+    LogInboundCall { seconds } => "Log inbound call ({seconds} s)",
+    LogOutboundCall { seconds } => "Log outbound call ({seconds} s)",
+    RateLeadAs { lead, rating } => "Rate lead {lead} {rating}",
+    SetLeadStatusTo { lead, status } => "Set lead {lead} to {status}",
+    MoveOpportunity { opportunity, stage } => "Move opportunity {opportunity} to {stage}",
+    CreateLeadNamed { name, company, phone } => "Create lead {name} ({company}, {phone})",
+    FollowUpDue { subject, due } => "Follow-up \"{subject}\" due {due}",
+    CreateOpportunityNamed { name, stage, close } => "Create opportunity {name} ({stage}, closes {close})",
+    DemoAt { subject, start, minutes } => "Demo \"{subject}\" at {start} ({minutes} min)",
+    QualifyLeadFields { lead, fields } => "Qualify lead {lead} ({fields})",
+    AssignLeadTo { lead, owner } => "Assign lead {lead} to {owner}",
+    /// Kept to send later; `reason` is the error's English words.
+    WaitingToSend { reason } => "Saved; it will be sent when Salesforce is reachable. ({reason})",
+    ChangedInSalesforceBy { who } => "{who} changed this record in Salesforce after you opened it. Overwrite it with your change, or keep theirs.",
+    ChangedInSalesforce => "Someone changed this record in Salesforce after you opened it. Overwrite it with your change, or keep theirs.",
 
     // ---- searching ------------------------------------------------------------------
     SearchEmpty => "Type a phone number, an email address, a name or a company to search for.",

@@ -493,7 +493,7 @@ async fn a_resend_after_a_lost_answer_does_not_create_a_second_task() {
             &action_id,
             ActionStatus::Pending,
             None,
-            Some("connection reset"),
+            Some(("connection reset", None)),
             "t",
         )
         .unwrap();
@@ -1017,6 +1017,23 @@ async fn one_records_actions_reach_salesforce_in_order_and_failures_are_kept() {
         .inject(callside_fake_org::Fault::unavailable(1).method("PATCH"));
     let first = harness.callside.rate_lead(&priya.id, "Cold").await.unwrap();
     assert_eq!(first.status, ActionStatus::Pending);
+    assert_eq!(
+        first.message_text.as_ref().map(|t| t.key()),
+        Some("WaitingToSend"),
+        "{first:?}"
+    );
+    // In the outbox, the reason it waits: Salesforce's 503, as a text too.
+    let waiting = harness
+        .callside
+        .action(&first.action_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        waiting.message_text.as_ref().map(|t| t.key()),
+        Some("SalesforceUnavailable"),
+        "{waiting:?}"
+    );
     let second = harness.callside.rate_lead(&priya.id, "Hot").await.unwrap();
     assert_eq!(
         second.status,
@@ -1094,7 +1111,30 @@ async fn a_change_made_by_someone_else_first_is_reported_as_a_conflict() {
     assert_eq!(edited, 204);
     let outcome = harness.callside.rate_lead(&priya.id, "Hot").await.unwrap();
     assert_eq!(outcome.status, ActionStatus::Failed, "{outcome:?}");
-    assert!(outcome.message.unwrap().contains("changed this record"));
+    assert!(outcome
+        .message
+        .clone()
+        .unwrap()
+        .contains("changed this record"));
+    // The words as a text for the UI's languages, kept with the action in the outbox.
+    let stored = harness
+        .callside
+        .action(&outcome.action_id)
+        .await
+        .unwrap()
+        .unwrap();
+    for shown in [&outcome, &stored] {
+        let text = shown.message_text.clone().unwrap();
+        assert_eq!(Some(text.to_string()), shown.message, "{shown:?}");
+        assert!(
+            matches!(text.key(), "ChangedInSalesforceBy" | "ChangedInSalesforce"),
+            "{text:?}"
+        );
+        assert_eq!(
+            shown.description_text.as_ref().map(|t| t.key()),
+            Some("RateLeadAs")
+        );
+    }
     assert_eq!(
         lead_record(&harness.org, "Priya Raman")["Rating"],
         "Cold",

@@ -22,10 +22,30 @@ describe("action rules", () => {
     expect(needsCloseConfirmation({ code: "InvalidInput", message: "Closed Won closes the opportunity (won); confirm to go ahead." })).toBe(true);
     expect(needsCloseConfirmation({ code: "InvalidInput", message: "The opportunity is at the last stage." })).toBe(false);
     expect(needsCloseConfirmation({ code: "Salesforce", message: "confirm" })).toBe(false);
+    // By its key, in any language.
+    expect(
+      needsCloseConfirmation({
+        code: "InvalidInput",
+        message: "Closed Won schließt die Opportunity",
+        text: { key: "ConfirmClosingWon", params: { stage: "Closed Won" } },
+      }),
+    ).toBe(true);
+    expect(
+      needsCloseConfirmation({ code: "InvalidInput", message: "confirm", text: { key: "NotARating", params: { input: '"x"' } } }),
+    ).toBe(false);
   });
 
   it("finds the new stage", () => {
     expect(stageFromOutcome(actionOutcome({ description: "Move opportunity 006x to Id. Decision Makers" }))).toBe("Id. Decision Makers");
+    // From the text, whatever the words: a stage named "to" or with " to " in it.
+    expect(
+      stageFromOutcome(
+        actionOutcome({
+          description: "Move opportunity 006x to Ready to buy",
+          descriptionText: { key: "MoveOpportunity", params: { opportunity: "006x", stage: "Ready to buy" } },
+        }),
+      ),
+    ).toBe("Ready to buy");
     const stages = [
       { name: "Prospecting", probability: 10, closed: false, won: false },
       { name: "Qualification", probability: 20, closed: false, won: false },

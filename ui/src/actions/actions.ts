@@ -3,6 +3,7 @@ import type { ActionOutcome } from "../ipc/bindings/ActionOutcome";
 import type { IpcError } from "../ipc/bindings/IpcError";
 import type { Stage } from "../ipc/bindings/Stage";
 import { t } from "../i18n";
+import { actionMessage } from "../i18n/errors";
 
 export const RATINGS = ["Hot", "Warm", "Cold"] as const;
 export type Rating = (typeof RATINGS)[number];
@@ -25,7 +26,7 @@ export function describeAction(outcome: ActionOutcome): ActionMessage {
     case "pending":
       return { tone: "pending", text: PENDING_TEXT() };
     case "failed":
-      return { tone: "failure", text: outcome.message || FAILED_TEXT() };
+      return { tone: "failure", text: actionMessage(outcome) || FAILED_TEXT() };
   }
 }
 
@@ -42,6 +43,8 @@ export function needsCloseConfirmation(error: IpcError): boolean {
 
 /** The stage an accepted set-stage outcome moved to ("Move opportunity X to Stage"). */
 export function stageFromOutcome(outcome: ActionOutcome): string | null {
+  const text = outcome.descriptionText;
+  if (text?.key === "MoveOpportunity") return text.params.stage;
   const match = / to (.+)$/.exec(outcome.description);
   return match?.[1]?.trim() || null;
 }

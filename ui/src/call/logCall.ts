@@ -4,6 +4,7 @@ import type { CallerMatch } from "../ipc/bindings/CallerMatch";
 import type { LogCallOutcome } from "../ipc/bindings/LogCallOutcome";
 import type { LogCallRequest } from "../ipc/bindings/LogCallRequest";
 import { t } from "../i18n";
+import { actionMessage } from "../i18n/errors";
 
 export const PICK_PERSON_HINT = (): string => t("log.pickPerson");
 
@@ -66,6 +67,6 @@ export function describeOutcome(outcome: LogCallOutcome): OutcomeMessage {
     case "pending":
       return { tone: "pending", text: t("log.queued") };
     case "failed":
-      return { tone: "failure", text: outcome.message || t("log.refused") };
+      return { tone: "failure", text: actionMessage(outcome) || t("log.refused") };
   }
 }

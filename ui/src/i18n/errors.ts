@@ -31,3 +31,13 @@ export function translatedText(text: Text): string | null {
 export function errorMessage(error: Pick<IpcError, "message" | "text">): string {
   return (error.text && translatedText(error.text)) || error.message;
 }
+
+/** What a queued action does, as the rep reads it. */
+export function actionDescription(outcome: { description: string; descriptionText?: Text | null }): string {
+  return (outcome.descriptionText && translatedText(outcome.descriptionText)) || outcome.description;
+}
+
+/** Why a queued action waits or was refused, as the rep reads it. */
+export function actionMessage(outcome: { message: string | null; messageText?: Text | null }): string | null {
+  return (outcome.messageText && translatedText(outcome.messageText)) || outcome.message;
+}

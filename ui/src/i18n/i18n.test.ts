@@ -6,7 +6,7 @@ import { de } from "./de";
 import { en } from "./en";
 import type { Language } from "./index";
 import { chooseLanguage, language, parseLanguage, setLanguage, t } from "./index";
-import { errorMessage } from "./errors";
+import { actionDescription, actionMessage, errorMessage } from "./errors";
 import { textsDe } from "./texts.de";
 import { TEXT_TEMPLATES } from "../ipc/bindings/textTemplates";
 import type { Text } from "../ipc/bindings/Text";
@@ -188,5 +188,26 @@ describe("the core's messages", () => {
     await flush();
     expect(document.querySelector("#error-message")?.textContent).toBe('"12" ist keine Telefonnummer.');
     app.dispose();
+  });
+});
+
+describe("the outbox's words", () => {
+  it("say what an action does and why it waits in the rep's language", () => {
+    const waiting = {
+      description: "Rate lead 00Q1 Hot",
+      descriptionText: { key: "RateLeadAs" as const, params: { lead: "00Q1", rating: "Hot" } },
+      message: "Saved; it will be sent when Salesforce is reachable. (Salesforce did not answer in time.)",
+      messageText: { key: "WaitingToSend" as const, params: { reason: "Salesforce did not answer in time." } },
+    };
+    expect(actionDescription(waiting)).toBe("Rate lead 00Q1 Hot");
+    expect(actionMessage(waiting)).toBe(waiting.message);
+    setLanguage("de");
+    expect(actionDescription(waiting)).toBe("Lead 00Q1 als Hot bewerten");
+    expect(actionMessage(waiting)).toBe(
+      "Gespeichert; wird gesendet, sobald Salesforce erreichbar ist. (Salesforce did not answer in time.)",
+    );
+    // Stored before texts existed: the English stands.
+    expect(actionDescription({ description: "Rate lead 00Q1 Hot" })).toBe("Rate lead 00Q1 Hot");
+    expect(actionMessage({ message: null })).toBeNull();
   });
 });

@@ -69,6 +69,22 @@ export const textsDe: Record<Text["key"], string> = {
   ActionOffByAdministrator: "{action} ist von Ihrem Administrator abgeschaltet (enabled_actions in {file}).",
   ActionOffInSettings: "{action} ist in Ihren Einstellungen abgeschaltet (enabled_actions, {source}).",
 
+  // what a queued action does, and where it stands
+  LogInboundCall: "Eingehenden Anruf protokollieren ({seconds} s)",
+  LogOutboundCall: "Ausgehenden Anruf protokollieren ({seconds} s)",
+  RateLeadAs: "Lead {lead} als {rating} bewerten",
+  SetLeadStatusTo: "Status von Lead {lead} auf {status} setzen",
+  MoveOpportunity: "Opportunity {opportunity} in Phase {stage} setzen",
+  CreateLeadNamed: "Lead {name} anlegen ({company}, {phone})",
+  FollowUpDue: "Wiedervorlage „{subject}“ fällig am {due}",
+  CreateOpportunityNamed: "Opportunity {name} anlegen ({stage}, Abschluss {close})",
+  DemoAt: "Demo „{subject}“ am {start} ({minutes} Min.)",
+  QualifyLeadFields: "Lead {lead} qualifizieren ({fields})",
+  AssignLeadTo: "Lead {lead} an {owner} zuweisen",
+  WaitingToSend: "Gespeichert; wird gesendet, sobald Salesforce erreichbar ist. ({reason})",
+  ChangedInSalesforceBy: "{who} hat diesen Datensatz in Salesforce geändert, nachdem Sie ihn geöffnet haben. Überschreiben Sie ihn mit Ihrer Änderung oder behalten Sie die andere.",
+  ChangedInSalesforce: "Jemand hat diesen Datensatz in Salesforce geändert, nachdem Sie ihn geöffnet haben. Überschreiben Sie ihn mit Ihrer Änderung oder behalten Sie die andere.",
+
   // searching
   SearchEmpty: "Geben Sie eine Telefonnummer, eine E-Mail-Adresse, einen Namen oder eine Firma ein.",
   SearchTooLong: "Ein Suchbegriff hat höchstens {max} Zeichen.",

@@ -11,6 +11,7 @@ import type { IpcError } from "../ipc/bindings/IpcError";
 import { clear, el } from "../ui/dom";
 import type { Key } from "../i18n";
 import { t } from "../i18n";
+import { actionDescription, actionMessage } from "../i18n/errors";
 
 export interface OutboxElements {
   button: HTMLButtonElement;
@@ -147,9 +148,9 @@ export class OutboxView {
         el(
           "li",
           { className: `outbox-item status-${item.status}`, data: { id: item.actionId } },
-          el("span", { className: "outbox-description", text: item.description }),
+          el("span", { className: "outbox-description", text: actionDescription(item) }),
           el("span", { className: `outbox-status chip status-${item.status}`, text: t(STATUS_LABEL[item.status]) }),
-          item.message && el("span", { className: "outbox-message", text: item.message }),
+          item.message && el("span", { className: "outbox-message", text: actionMessage(item) ?? item.message }),
           item.conflict && conflictTable(item.conflict),
           item.conflict
             ? el(
