@@ -1,9 +1,12 @@
 // The desktop benchmark's runs (see scripts/bench-desktop): Callside and an empty Tauri
-// window, both release builds, each started several times under WebDriver on this X
-// display. Measures cold start to an interactive page, steady memory of the process tree
-// (PSS and RSS from /proc/<pid>/smaps_rollup, the app and its WebKit processes), and for
-// Callside a call event to the painted caller panel against the demo org with 150 ms
-// added to every request, uncached and cached, beside the moment the data was ready.
+// window, both built as the installers build them (the `dist` profile), each started
+// several times under WebDriver on this X display. Measures cold start to an
+// interactive page, steady memory of the process tree (PSS and RSS from
+// /proc/<pid>/smaps_rollup, the app and its WebKit processes), and for Callside a call
+// event to the painted caller panel against the demo org with 150 ms added to every
+// request, uncached and cached, beside the moment the data was ready. The empty window
+// runs twice: with WebKit's defaults, and with the web view settings Callside makes on
+// Linux (src-tauri/src/webview.rs); the targets compare like with like.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -17,8 +20,9 @@ const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 const out = join(root, 'target/bench-desktop');
 mkdirSync(out, { recursive: true });
 
-const callsideBin = join(root, 'target/release/callside-app');
-const emptyBin = join(root, 'target/release/empty-window');
+// Built with the installers' profile by scripts/bench-desktop.
+const callsideBin = join(root, 'target/dist/callside-app');
+const emptyBin = join(root, 'target/dist/empty-window');
 
 // ---- processes and memory ------------------------------------------------
 
@@ -106,12 +110,23 @@ async function endApp(session, binary, tag) {
 
 // ---- WebDriver -------------------------------------------------------------
 
+/**
+ * The web view settings Callside makes on Linux (src-tauri/src/webview.rs, `SETTINGS`);
+ * each run below sets them, or leaves them out, on purpose.
+ */
+const WEBVIEW_SETTINGS = [
+  ['WEBKIT_DISABLE_COMPOSITING_MODE', '1'],
+  ['JSC_useJIT', 'false'],
+];
+
 async function startDriver(env) {
   const port = await freePort();
   const nativePort = await freePort();
   const installed = join(homedir(), '.cargo/bin/tauri-driver');
+  const childEnv = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
   const child = spawn(existsSync(installed) ? installed : 'tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
-    env: { ...process.env, ...env },
+    env: childEnv,
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -211,9 +226,14 @@ const fmt = (value, digits = 0) => value.toFixed(digits);
 
 // ---- the empty window ------------------------------------------------------
 
-async function benchEmpty() {
-  const tag = `empty-${process.pid}`;
-  const driver = await startDriver({ BENCH_TAG: tag });
+/**
+ * The empty window with WebKit's defaults (`asCallside: false`), or with the web view
+ * settings Callside makes on Linux (src-tauri/src/webview.rs): the fair yardstick.
+ */
+async function benchEmpty({ asCallside }) {
+  const tag = `empty-${process.pid}-${asCallside ? 'as-callside' : 'default'}`;
+  const settings = Object.fromEntries(WEBVIEW_SETTINGS.map(([name, value]) => [name, asCallside ? value : undefined]));
+  const driver = await startDriver({ BENCH_TAG: tag, ...settings });
   const runs = [];
   try {
     for (let i = 0; i < RUNS; i++) {
@@ -295,6 +315,8 @@ async function benchCallside() {
   chmodSync(wrapper, 0o755);
   const env = await appEnv(org, {
     BENCH_TAG: tag,
+    // Callside makes its own web view settings (src-tauri/src/webview.rs).
+    ...Object.fromEntries(WEBVIEW_SETTINGS.map(([name]) => [name, undefined])),
     CALLSIDE_EVENTS_PORT: String(eventsPort),
     CALLSIDE_LOG: 'warn,callside_app::commands=debug',
     CALLSIDE_DATA_DIR: tempDir('callside-bench-data-'),
@@ -343,61 +365,60 @@ async function benchCallside() {
 
 // ---- report ------------------------------------------------------------------
 
-const empty = await benchEmpty();
+const emptyDefault = await benchEmpty({ asCallside: false });
+const empty = await benchEmpty({ asCallside: true });
 const callside = await benchCallside();
 const m = (runs, pick) => median(runs.map(pick));
+const windowFigures = (runs) => ({
+  interactiveMs: m(runs, (r) => r.interactiveMs),
+  pssMb: m(runs, (r) => r.pssMb),
+  rssMb: m(runs, (r) => r.rssMb),
+  twoFramesMs: m(runs, (r) => r.twoFramesMs),
+});
+const pop = (pick) => ({
+  eventToDataMs: m(callside, (r) => pick(r).eventToDataMs),
+  eventToPaintMs: m(callside, (r) => pick(r).eventToPaintMs),
+  dataToDomMs: m(callside, (r) => pick(r).dataToDomMs),
+  dataToPaintMs: m(callside, (r) => pick(r).dataToPaintMs),
+});
 const figures = {
   runs: RUNS,
   latencyMs: LATENCY_MS,
-  empty: {
-    interactiveMs: m(empty, (r) => r.interactiveMs),
-    pssMb: m(empty, (r) => r.pssMb),
-    rssMb: m(empty, (r) => r.rssMb),
-    twoFramesMs: m(empty, (r) => r.twoFramesMs),
-  },
-  callside: {
-    interactiveMs: m(callside, (r) => r.interactiveMs),
-    pssMb: m(callside, (r) => r.pssMb),
-    rssMb: m(callside, (r) => r.rssMb),
-    twoFramesMs: m(callside, (r) => r.twoFramesMs),
-    uncached: {
-      eventToDataMs: m(callside, (r) => r.uncached.eventToDataMs),
-      eventToPaintMs: m(callside, (r) => r.uncached.eventToPaintMs),
-      dataToDomMs: m(callside, (r) => r.uncached.dataToDomMs),
-      dataToPaintMs: m(callside, (r) => r.uncached.dataToPaintMs),
-    },
-    cached: {
-      eventToDataMs: m(callside, (r) => r.cached.eventToDataMs),
-      eventToPaintMs: m(callside, (r) => r.cached.eventToPaintMs),
-      dataToDomMs: m(callside, (r) => r.cached.dataToDomMs),
-      dataToPaintMs: m(callside, (r) => r.cached.dataToPaintMs),
-    },
-  },
+  // The yardstick the targets use: with Callside's web view settings.
+  empty: windowFigures(empty),
+  // For reference: with WebKit's defaults.
+  emptyDefault: windowFigures(emptyDefault),
+  callside: { ...windowFigures(callside), uncached: pop((r) => r.uncached), cached: pop((r) => r.cached) },
 };
 const targets = {
   interactive: figures.callside.interactiveMs - figures.empty.interactiveMs <= 150,
   memory: figures.callside.pssMb - figures.empty.pssMb <= 40,
   paint: Math.max(figures.callside.uncached.dataToPaintMs, figures.callside.cached.dataToPaintMs) <= 50,
 };
-writeFileSync(join(out, 'results.json'), `${JSON.stringify({ figures, targets, empty, callside }, null, 2)}\n`);
+writeFileSync(
+  join(out, 'results.json'),
+  `${JSON.stringify({ figures, targets, empty, emptyDefault, callside }, null, 2)}\n`,
+);
 
 const c = figures.callside;
 const e = figures.empty;
+const d = figures.emptyDefault;
+const plus = (value, digits = 0) => `${value >= 0 ? '+' : ''}${fmt(value, digits)}`;
 const rows = [
-  ['cold start to interactive window', `${fmt(e.interactiveMs)} ms`, `${fmt(c.interactiveMs)} ms`, `+${fmt(c.interactiveMs - e.interactiveMs)} ms (target ≤ +150 ms)`],
-  ['steady memory, PSS (process tree)', `${fmt(e.pssMb, 1)} MB`, `${fmt(c.pssMb, 1)} MB`, `+${fmt(c.pssMb - e.pssMb, 1)} MB (target ≤ +40 MB)`],
-  ['steady memory, RSS (process tree)', `${fmt(e.rssMb, 1)} MB`, `${fmt(c.rssMb, 1)} MB`, `+${fmt(c.rssMb - e.rssMb, 1)} MB`],
-  ['a small DOM change → two frames later (this display)', `${fmt(e.twoFramesMs)} ms`, `${fmt(c.twoFramesMs)} ms`, ''],
-  ['call event → data ready in the app, uncached', '', `${fmt(c.uncached.eventToDataMs)} ms`, ''],
-  ['data ready → caller in the page (DOM), uncached', '', `${fmt(c.uncached.dataToDomMs)} ms`, ''],
-  ['call event → painted panel, uncached', '', `${fmt(c.uncached.eventToPaintMs)} ms`, `${fmt(c.uncached.dataToPaintMs)} ms after the data (target ≤ 50 ms)`],
-  ['call event → data ready in the app, cached', '', `${fmt(c.cached.eventToDataMs)} ms`, ''],
-  ['data ready → caller in the page (DOM), cached', '', `${fmt(c.cached.dataToDomMs)} ms`, ''],
-  ['call event → painted panel, cached', '', `${fmt(c.cached.eventToPaintMs)} ms`, `${fmt(c.cached.dataToPaintMs)} ms after the data (target ≤ 50 ms)`],
+  ['cold start to interactive window', `${fmt(d.interactiveMs)} ms`, `${fmt(e.interactiveMs)} ms`, `${fmt(c.interactiveMs)} ms`, `${plus(c.interactiveMs - e.interactiveMs)} ms (target ≤ +150 ms)`],
+  ['steady memory, PSS (process tree)', `${fmt(d.pssMb, 1)} MB`, `${fmt(e.pssMb, 1)} MB`, `${fmt(c.pssMb, 1)} MB`, `${plus(c.pssMb - e.pssMb, 1)} MB (target ≤ +40 MB)`],
+  ['steady memory, RSS (process tree)', `${fmt(d.rssMb, 1)} MB`, `${fmt(e.rssMb, 1)} MB`, `${fmt(c.rssMb, 1)} MB`, `${plus(c.rssMb - e.rssMb, 1)} MB`],
+  ['a small DOM change → two frames later (this display)', `${fmt(d.twoFramesMs)} ms`, `${fmt(e.twoFramesMs)} ms`, `${fmt(c.twoFramesMs)} ms`, ''],
+  ['call event → data ready in the app, uncached', '', '', `${fmt(c.uncached.eventToDataMs)} ms`, ''],
+  ['data ready → caller in the page (DOM), uncached', '', '', `${fmt(c.uncached.dataToDomMs)} ms`, ''],
+  ['call event → painted panel, uncached', '', '', `${fmt(c.uncached.eventToPaintMs)} ms`, `${fmt(c.uncached.dataToPaintMs)} ms after the data (target ≤ 50 ms)`],
+  ['call event → data ready in the app, cached', '', '', `${fmt(c.cached.eventToDataMs)} ms`, ''],
+  ['data ready → caller in the page (DOM), cached', '', '', `${fmt(c.cached.dataToDomMs)} ms`, ''],
+  ['call event → painted panel, cached', '', '', `${fmt(c.cached.eventToPaintMs)} ms`, `${fmt(c.cached.dataToPaintMs)} ms after the data (target ≤ 50 ms)`],
 ];
-console.log(`\nDesktop benchmark: medians of ${RUNS} runs, release builds, ${LATENCY_MS} ms added to every demo-org request\n`);
-console.log('| measure | empty Tauri window | Callside | difference |');
-console.log('|---|---|---|---|');
+console.log(`\nDesktop benchmark: medians of ${RUNS} runs, installer (dist) builds, ${LATENCY_MS} ms added to every demo-org request\n`);
+console.log('| measure | empty window, WebKit defaults | empty window, set up as Callside | Callside | Callside − empty (set up alike) |');
+console.log('|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 console.log(`\ntargets: interactive ${targets.interactive ? 'met' : 'MISSED'}, memory ${targets.memory ? 'met' : 'MISSED'}, paint ${targets.paint ? 'met' : 'MISSED'}`);
 console.log(`all runs: ${join(out, 'results.json')}`);

@@ -22,6 +22,7 @@ mod shortcut;
 mod texts;
 mod tray;
 pub mod updates;
+pub mod webview;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

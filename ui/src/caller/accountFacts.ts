@@ -11,7 +11,7 @@ import type { PostalAddress } from "../ipc/bindings/PostalAddress";
 import type { Key } from "../i18n";
 import { locale, t } from "../i18n";
 import { el } from "../ui/dom";
-import { formatCurrency, formatDate } from "../ui/format";
+import { formatCurrency, formatDate, numberFormat } from "../ui/format";
 
 /** The address as lines: street (may hold line breaks), "city, state postal code", country. */
 export function addressLines(address: PostalAddress): string[] {
@@ -22,7 +22,7 @@ export function addressLines(address: PostalAddress): string[] {
 }
 
 function formatNumber(value: number): string {
-  return new Intl.NumberFormat(locale()).format(value);
+  return numberFormat(locale()).format(value);
 }
 
 /** A custom field's value as the rep reads it: dates and amounts formatted, yes or no. */

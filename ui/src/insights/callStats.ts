@@ -13,6 +13,7 @@ import type { Bucket } from "../ipc/bindings/Bucket";
 import type { FamilyFigures } from "../ipc/bindings/FamilyFigures";
 import type { CallStats } from "../ipc/bindings/CallStats";
 import { clear, el } from "../ui/dom";
+import { dateTimeFormat, numberFormat } from "../ui/format";
 
 export type Period = "today" | "week";
 /** What the panel shows: a period's calls, or API health. */
@@ -47,7 +48,7 @@ export function chartBuckets(stats: CallStats, period: Period): Bucket[] {
 export function barLabel(bucket: Bucket, period: Period): string {
   if (period === "today") return bucket.label.slice(11, 13);
   // The label is a local calendar day; read at UTC midnight it keeps its weekday.
-  return new Intl.DateTimeFormat(locale(), { weekday: "short", timeZone: "UTC" }).format(
+  return dateTimeFormat(locale(), { weekday: "short", timeZone: "UTC" }).format(
     new Date(`${bucket.label.slice(0, 10)}T00:00:00Z`),
   );
 }
@@ -270,7 +271,7 @@ export class InsightsView {
   renderApi(health: ApiHealth): void {
     clear(this.body);
     const usage = health.usage;
-    const numbers = new Intl.NumberFormat(locale());
+    const numbers = numberFormat(locale());
     const line = el("p", { id: "api-health-usage", className: "api-health-usage" });
     if (!usage) {
       line.textContent = t("insights.api.noUsage");
@@ -311,7 +312,7 @@ export class InsightsView {
   render(stats: CallStats, period: Period): void {
     this.current = stats;
     clear(this.body);
-    const numbers = new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 });
+    const numbers = numberFormat(locale(), { maximumFractionDigits: 0 });
     const figure = (key: string, label: string, value: string): HTMLElement =>
       el("div", { className: "figure", data: { key } }, el("dt", { text: label }), el("dd", { text: value }));
     this.body.append(

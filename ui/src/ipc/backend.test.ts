@@ -5,7 +5,8 @@ const listen = vi.hoisted(() => vi.fn());
 vi.mock("@tauri-apps/api/core", () => ({ invoke }));
 vi.mock("@tauri-apps/api/event", () => ({ listen }));
 
-import { CALL_EVENT, CALLER_UPDATED, isAuthError, isIpcError, tauriBackend, toIpcError } from "./backend";
+import { CALL_EVENT, CALLER_UPDATED, isAuthError, isIpcError, primed, tauriBackend, toIpcError } from "./backend";
+import { mockBackend } from "../test/mockBackend";
 import { actionOutcome, contact, lookupResult, recentCall, sentOutcome, signedIn, signedOut } from "../test/fixtures";
 import type { CallEvent } from "./bindings/CallEvent";
 import type { CallerUpdate } from "./bindings/CallerUpdate";
@@ -228,5 +229,43 @@ describe("call events", () => {
       message: "command take_call_events not found",
     });
     expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("primed", () => {
+  it("asks at once and hands each answer to the first call of its kind only", async () => {
+    const backend = mockBackend();
+    backend.sessionStatus.mockResolvedValueOnce(signedOut).mockResolvedValueOnce(signedIn);
+    backend.recentCalls.mockResolvedValue([recentCall()]);
+    const start = primed(backend, ["sessionStatus", "recentCalls"]);
+    expect(backend.sessionStatus).toHaveBeenCalledTimes(1);
+    expect(backend.recentCalls).toHaveBeenCalledTimes(1);
+    await start.ready;
+    await expect(start.backend.sessionStatus()).resolves.toEqual(signedOut);
+    expect(backend.sessionStatus).toHaveBeenCalledTimes(1);
+    // The second call asks again.
+    await expect(start.backend.sessionStatus()).resolves.toEqual(signedIn);
+    expect(backend.sessionStatus).toHaveBeenCalledTimes(2);
+    // Other calls are the backend's own.
+    await start.backend.apiUsage();
+    expect(backend.apiUsage).toHaveBeenCalledTimes(1);
+  });
+
+  it("after release, asks again instead of handing out an early answer", async () => {
+    const backend = mockBackend();
+    const start = primed(backend, ["outbox"]);
+    await start.ready;
+    start.release();
+    await start.backend.outbox();
+    expect(backend.outbox).toHaveBeenCalledTimes(2);
+  });
+
+  it("waits for refusals too, and keeps them for whoever asks", async () => {
+    const backend = mockBackend();
+    const refusal = { code: "NotSignedIn", message: "Not signed in" };
+    backend.recentCalls.mockRejectedValueOnce(refusal);
+    const start = primed(backend, ["recentCalls"]);
+    await expect(start.ready).resolves.toBeDefined();
+    await expect(start.backend.recentCalls()).rejects.toEqual(refusal);
   });
 });

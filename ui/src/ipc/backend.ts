@@ -220,6 +220,37 @@ async function subscribeToCallEvents(handler: (event: CallEvent) => void): Promi
   return unlisten;
 }
 
+/** The backend calls without arguments whose answers the start of the app can use. */
+export type StartCall = "desktopInfo" | "sessionStatus" | "managedSettings" | "recentCalls" | "outbox" | "apiUsage" | "orgOptions";
+
+/**
+ * Starts the given calls at once and hands each answer to the first call of its kind
+ * until `release()`: the app starts with its answers already in, so its first paint
+ * shows the state it starts in rather than a state between. Later calls (and all after
+ * `release()`) go to `backend` as usual.
+ */
+export function primed(backend: Backend, calls: readonly StartCall[]): { backend: Backend; ready: Promise<unknown>; release(): void } {
+  const pending = new Map<StartCall, Promise<unknown>>();
+  for (const name of calls) {
+    const answer: Promise<unknown> = backend[name]();
+    // An answer nobody takes (a call the app did not make) is not an unhandled error.
+    answer.catch(() => {});
+    pending.set(name, answer);
+  }
+  const take = <K extends StartCall>(name: K): ReturnType<Backend[K]> => {
+    const answer = pending.get(name);
+    pending.delete(name);
+    return (answer ?? backend[name]()) as ReturnType<Backend[K]>;
+  };
+  const overrides: Partial<Backend> = {};
+  for (const name of calls) Object.assign(overrides, { [name]: () => take(name) });
+  return {
+    backend: { ...backend, ...overrides },
+    ready: Promise.allSettled([...pending.values()]),
+    release: () => pending.clear(),
+  };
+}
+
 export const tauriBackend: Backend = {
   sessionStatus: () => call<SessionStatus>("session_status"),
   signIn: () => statusAfter("sign_in"),

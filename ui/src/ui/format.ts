@@ -12,24 +12,43 @@ export function formatDuration(totalSeconds: number): string {
   return hours > 0 ? `${hours}:${pad2(minutes)}:${pad2(seconds)}` : `${pad2(minutes)}:${pad2(seconds)}`;
 }
 
-const currencyFormats = new Map<string, Intl.NumberFormat>();
+/**
+ * Intl formatters, made once per locale and options: making one costs far more than
+ * formatting with it, and a pop formats a few dozen dates and numbers.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+export function dateTimeFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ""}|${JSON.stringify(options)}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
+export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `${locale ?? ""}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
 
 /** Opportunity amounts, e.g. "$12,500" or "$1,234.50". */
 export function formatCurrency(amount: number | null, currency = "USD", locale?: string): string {
   if (amount === null || !Number.isFinite(amount)) return "—";
   const whole = Number.isInteger(amount);
-  const key = `${locale ?? ""}|${currency}|${String(whole)}`;
-  let format = currencyFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, {
-      style: "currency",
-      currency,
-      minimumFractionDigits: whole ? 0 : 2,
-      maximumFractionDigits: 2,
-    });
-    currencyFormats.set(key, format);
-  }
-  return format.format(amount);
+  return numberFormat(locale, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: whole ? 0 : 2,
+    maximumFractionDigits: 2,
+  }).format(amount);
 }
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -46,14 +65,14 @@ export function formatDate(value: string | null, locale?: string): string {
   // dateStyle needs Safari 14.1; spell the fields out for older WebKit.
   const options: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric" };
   if (m) options.timeZone = "UTC";
-  return new Intl.DateTimeFormat(locale ?? uiLocale(), options).format(date);
+  return dateTimeFormat(locale ?? uiLocale(), options).format(date);
 }
 
 /** Local date and time for an ISO-8601 timestamp (cache age). */
 export function formatDateTime(value: string, locale?: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(locale ?? uiLocale(), {
+  return dateTimeFormat(locale ?? uiLocale(), {
     year: "numeric",
     month: "short",
     day: "numeric",
@@ -119,10 +138,10 @@ export function formatCallTime(value: string, nowMs: number, locale?: string): s
   const days = Math.round((startOfDay(now) - startOfDay(date)) / DAY_MS);
   if (days === 0) return time;
   if (days > 0 && days < 7) {
-    const weekday = new Intl.DateTimeFormat(locale ?? uiLocale(), { weekday: "short" }).format(date);
+    const weekday = dateTimeFormat(locale ?? uiLocale(), { weekday: "short" }).format(date);
     return `${weekday} ${time}`;
   }
   const options: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" };
   if (date.getFullYear() !== now.getFullYear()) options.year = "numeric";
-  return new Intl.DateTimeFormat(locale ?? uiLocale(), options).format(date);
+  return dateTimeFormat(locale ?? uiLocale(), options).format(date);
 }

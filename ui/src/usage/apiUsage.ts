@@ -1,6 +1,7 @@
 /** The footer's API usage indicator: "API 120 / 15,000 today". */
 import type { ApiUsage } from "../ipc/bindings/ApiUsage";
 import { locale, t } from "../i18n";
+import { numberFormat } from "../ui/format";
 
 /** At or above this share of the daily limit the indicator warns. */
 export const WARN_SHARE = 0.8;
@@ -9,7 +10,7 @@ export const API_USAGE_REFRESH_MS = 30_000;
 
 
 export function formatApiUsage(usage: ApiUsage): string {
-  const numbers = new Intl.NumberFormat(locale());
+  const numbers = numberFormat(locale());
   return t("usage.label", { used: numbers.format(usage.used), limit: numbers.format(usage.limit) });
 }
 
