@@ -206,7 +206,7 @@ pub fn cache_record_fields(fields: &serde_json::Value, sensitive: &[String]) -> 
     let mut keys: Vec<String> = sensitive.iter().map(|f| field_key(f)).collect();
     if names_withheld(sensitive) {
         // Any one of them gives the name away.
-        keys.extend(["name", "firstname", "lastname"].map(String::from));
+        keys.extend(NAME_KEYS.map(String::from));
     }
     let mut fields = fields.clone();
     strip_fields(&mut fields, &keys);
@@ -245,8 +245,11 @@ pub fn cache_result_json(result: &impl Serialize, sensitive: &[String]) -> Resul
 pub fn names_withheld(sensitive: &[String]) -> bool {
     sensitive
         .iter()
-        .any(|field| matches!(field_key(field).as_str(), "name" | "firstname" | "lastname"))
+        .any(|field| NAME_KEYS.contains(&field_key(field).as_str()))
 }
+
+/// The fields of a person's name, as [`field_key`] writes them.
+const NAME_KEYS: [&str; 3] = ["name", "firstname", "lastname"];
 
 /// Whether the administrator marks this field sensitive (by API name, as
 /// `sensitive_fields` lists them).
@@ -406,9 +409,18 @@ impl AuditLog {
         })
     }
 
-    /// Values of these fields are written as keyed hashes.
+    /// Values of these fields are written as keyed hashes. A person's name is one value
+    /// whichever part is marked: `Name`, `FirstName` and `LastName` go together, as in
+    /// the cache ([`names_withheld`]).
     pub fn with_sensitive_fields(mut self, fields: &[String]) -> AuditLog {
         self.sensitive = fields.iter().map(|f| field_key(f)).collect();
+        if names_withheld(fields) {
+            for key in NAME_KEYS {
+                if !self.sensitive.iter().any(|k| k == key) {
+                    self.sensitive.push(key.to_string());
+                }
+            }
+        }
         self
     }
 
@@ -927,6 +939,23 @@ mod tests {
         let report = log.verify().unwrap();
         assert_eq!(report.problem, None);
         assert_eq!(report.entries, 2);
+    }
+
+    #[test]
+    fn one_part_of_a_name_marked_sensitive_keeps_all_of_it_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::open(
+            &dir.path().join("audit.sqlite"),
+            "00D000000000001AAA",
+            "rep",
+        )
+        .unwrap()
+        .with_sensitive_fields(&["Name".to_string()]);
+        for field in ["last_name", "first_name", "LastName", "name"] {
+            assert!(log.is_sensitive(field), "{field}");
+            assert!(log.protect(field, "Whitfield").starts_with("hmac-sha256:"));
+        }
+        assert!(!log.is_sensitive("company"));
     }
 
     #[test]
